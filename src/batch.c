@@ -1,0 +1,562 @@
+/*
+ * batch.c: the headless pipeline; see batch.h.
+ *
+ * Errors follow one rule: a bad option, input file or output directory stops
+ * the run before anything is read, with a one-line message; a fault during the
+ * run (a damaged file, a full disk, a signal) stops reading, and then
+ * everything reassembled so far is still written, closed and reported.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "batch.h"
+
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "escape.h"
+#include "flow-name.h"
+#include "flow-track.h"
+#include "log.h"
+#include "reasm.h"
+#include "report.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+struct batch {
+	const struct opts	*o;
+	struct capture		*cap;
+	struct decoder		*dec;
+	struct store		*store;
+	struct report		*report;
+	struct capture_dump	*dump;
+	struct flow_name	*fname;
+	struct track		*track;
+	struct reasm_ctx	 rc;
+	char			*spool;		/* private dir, removed */
+	uint64_t		 tdelta_ns;	/* signed, as two's complement */
+	uint64_t		 reported;	/* fileobjects written */
+	bool			 report_failed;
+	bool			 write_failed;
+	bool			 console_tty;
+};
+
+static volatile sig_atomic_t batch_stop;
+static struct capture *batch_cap;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	batch_stop = 1;
+	if (batch_cap != NULL)
+		capture_breakloop(batch_cap);
+}
+
+static void
+set_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Fill the template variables of direction i of c. */
+static void
+name_vars(struct batch *b, const struct flow_conn *c, int i,
+    struct flow_name_vars *v)
+{
+	const struct flow_dir *d = &c->dir[i];
+
+	memset(v, 0, sizeof *v);
+	v->af = c->key.af;
+	v->src = i == 0 ? c->key.a : c->key.b;
+	v->dst = i == 0 ? c->key.b : c->key.a;
+	v->sport = i == 0 ? c->key.pa : c->key.pb;
+	v->dport = i == 0 ? c->key.pb : c->key.pa;
+	v->has_vlan = c->key.has_vlan;
+	v->vlan = c->key.vlan;
+	v->has_mac = d->has_mac;
+	v->mac_src = d->mac_src;
+	v->mac_dst = d->mac_dst;
+	v->first_ns = d->first_ns + b->tdelta_ns;
+	v->count = d->count;
+	v->flow_id = d->flow_id;
+	v->session_id = c->id;
+}
+
+/* The connection a flow_dir belongs to, and its index there. */
+static struct flow_conn *
+dir_conn(struct flow_dir *d, int *idx)
+{
+	*idx = d->side;
+	return ((struct flow_conn *)(void *)((char *)(d - d->side) -
+	    offsetof(struct flow_conn, dir)));
+}
+
+struct name_ctx {
+	struct batch		*b;
+	struct flow_name_vars	 v;
+};
+
+static int
+name_for_count(void *arg, uint32_t count, char *buf, size_t len)
+{
+	struct name_ctx *nc = arg;
+
+	nc->v.count = count;
+	return (flow_name_expand(nc->b->fname, &nc->v, buf, len));
+}
+
+/* reasm_ctx.create: the direction's first byte is here; make its file. */
+static int
+create_file(void *arg, struct flow_dir *d)
+{
+	struct batch *b = arg;
+	struct name_ctx nc;
+	struct flow_conn *c;
+	char err[512];
+	int i;
+
+	c = dir_conn(d, &i);
+	nc.b = b;
+	name_vars(b, c, i, &nc.v);
+	if (store_create(b->store, &d->ss, name_for_count, &nc, &d->count, err,
+	    sizeof err) == -1) {
+		if (!b->write_failed)
+			log_warnx("%s", err);
+		b->write_failed = true;
+		return (-1);
+	}
+	return (0);
+}
+
+static const char ansi_blue[] = "\033[0;34m";
+static const char ansi_red[] = "\033[0;31m";
+static const char ansi_reset[] = "\033[0m";
+
+/* reasm_ctx.print: -c/-C/-D output of newly contiguous bytes. */
+static void
+print_bytes(void *arg, struct flow_dir *d, const uint8_t *p, size_t len,
+    uint64_t off)
+{
+	struct batch *b = arg;
+	const struct opts *o = b->o;
+	struct flow_name_vars v;
+	struct flow_conn *c;
+	char name[PATH_MAX];
+	int i;
+
+	c = dir_conn(d, &i);
+	if (o->max_bytes != UINT64_MAX) {
+		if (off >= o->max_bytes)
+			return;
+		if (len > o->max_bytes - off)
+			len = (size_t)(o->max_bytes - off);
+	}
+	if (o->color)
+		fputs(c->client == i ? ansi_blue : ansi_red, stdout);
+	if (o->console == CONSOLE_PREFIX || o->hexdump) {
+		name_vars(b, c, i, &v);
+		if (flow_name_expand(b->fname, &v, name, sizeof name) < 0)
+			snprintf(name, sizeof name, "?");
+		printf("%s: ", name);
+		if (o->hexdump)
+			fputc('\n', stdout);
+	}
+	if (o->hexdump)
+		escape_hexdump(stdout, p, len, off);
+	else if (o->binary && !b->console_tty)
+		fwrite(p, 1, len, stdout);
+	else
+		escape_console(stdout, p, len);
+	if (o->color)
+		fputs(ansi_reset, stdout);
+	if (!o->no_newline)
+		fputc('\n', stdout);
+}
+
+/* track's dir_closed: one <fileobject>. */
+static void
+dir_closed(void *arg, struct flow_conn *c, int i)
+{
+	struct batch *b = arg;
+	struct flow_dir *d = &c->dir[i];
+	struct report_dir r;
+	char path[PATH_MAX + 2];
+	char err[512];
+	const char *dir;
+
+	if (b->report == NULL || d->ss.path == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	dir = store_dir(b->store);
+	if (b->o->no_files)
+		r.filename = NULL;
+	else if (strcmp(dir, ".") == 0)
+		r.filename = d->ss.path;
+	else {
+		snprintf(path, sizeof path, "%s/%s", dir, d->ss.path);
+		r.filename = path;
+	}
+	r.filesize = reasm_length(d);
+	r.first_ns = d->first_ns + b->tdelta_ns;
+	r.last_ns = d->last_ns + b->tdelta_ns;
+	r.has_mac = d->has_mac;
+	memcpy(r.mac_src, d->mac_src, 6);
+	memcpy(r.mac_dst, d->mac_dst, 6);
+	r.af = c->key.af;
+	memcpy(r.src, i == 0 ? c->key.a : c->key.b, 16);
+	memcpy(r.dst, i == 0 ? c->key.b : c->key.a, 16);
+	r.sport = i == 0 ? c->key.pa : c->key.pb;
+	r.dport = i == 0 ? c->key.pb : c->key.pa;
+	r.has_vlan = c->key.has_vlan;
+	r.vlan = c->key.vlan;
+	r.packets = d->packets;
+	r.out_of_order = d->out_of_order;
+	r.violations = d->violations;
+	r.len = d->len;
+	r.caplen = d->caplen;
+	reasm_holes(d, &r.holes, &r.hole_bytes);
+	r.overlaps = d->overlaps;
+	r.overlap_bytes = d->overlap_bytes;
+	r.truncated_bytes = d->truncated_bytes + d->ss.dropped;
+	r.conn_id = c->id;
+	r.instance = c->instance;
+	r.is_client = c->client == i;
+	r.close_reason = track_close_name(c->close_reason != FLOW_OPEN ?
+	    c->close_reason : (c->fin_or_rst ? FLOW_CLOSE_FIN : FLOW_CLOSE_EOF));
+	if (report_add(b->report, &r, err, sizeof err) == -1) {
+		if (!b->report_failed)
+			log_warnx("%s", err);
+		b->report_failed = true;
+	}
+	b->reported++;
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+static int
+drop_privileges(const struct opts *o)
+{
+	struct passwd *pw = NULL;
+
+	if (o->user != NULL && (pw = getpwnam(o->user)) == NULL) {
+		log_warnx("-U %s: no such user", o->user);
+		return (-1);
+	}
+	if (o->chroot_dir != NULL) {
+		if (chroot(o->chroot_dir) == -1 || chdir("/") == -1) {
+			log_warn("-z %s", o->chroot_dir);
+			return (-1);
+		}
+	}
+	if (pw == NULL)
+		return (0);
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		log_warn("-U %s: cannot drop privileges", o->user);
+		return (-1);
+	}
+	if (pw->pw_uid != 0 && setuid(0) != -1) {
+		log_warnx("-U %s: privileges could be regained", o->user);
+		return (-1);
+	}
+	log_debug("%s: dropped privileges to %s", __func__, o->user);
+	return (0);
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* Open everything; -1 after printing the one-line reason. */
+static int
+batch_open(struct batch *b)
+{
+	const struct opts *o = b->o;
+	struct store_config sc;
+	struct report_info ri;
+	char err[1024], rpath[PATH_MAX];
+	char tmpl[PATH_MAX];
+	const char *tmp;
+	int lt;
+
+	b->fname = flow_name_new(o->template, err, sizeof err);
+	if (b->fname == NULL) {
+		log_warnx("-T: %s", err);
+		return (-1);
+	}
+	if (o->iface != NULL)
+		b->cap = capture_open_live(o->iface, o->promisc, 0, err,
+		    sizeof err);
+	else
+		b->cap = capture_open_files((const char *const *)o->files,
+		    o->nfiles, err, sizeof err);
+	if (b->cap == NULL) {
+		log_warnx("%s", err);
+		return (-1);
+	}
+	lt = capture_linktype(b->cap);
+	if (lt >= 0 && !decode_linktype_supported(lt)) {
+		log_warnx("%s: unsupported link type %d", capture_source_name(
+		    b->cap), lt);
+		return (-1);
+	}
+	if (o->filter != NULL && capture_set_filter(b->cap, o->filter, err,
+	    sizeof err) == -1) {
+		log_warnx("%s", err);
+		return (-1);
+	}
+
+	memset(&sc, 0, sizeof sc);
+	sc.max_fds = o->max_fds;
+	if (o->console != CONSOLE_NONE || o->no_files) {
+		/* Bytes still go through files: a private spool. */
+		tmp = getenv("TMPDIR");
+		snprintf(tmpl, sizeof tmpl, "%s/flowscope-XXXXXX",
+		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+		if (mkdtemp(tmpl) == NULL) {
+			log_warn("%s", tmpl);
+			return (-1);
+		}
+		b->spool = xstrdup(tmpl);
+		sc.dir = b->spool;
+	} else
+		sc.dir = o->outdir;
+	b->store = store_new(&sc, err, sizeof err);
+	if (b->store == NULL) {
+		log_warnx("%s", err);
+		return (-1);
+	}
+
+	/* report.xml: not in console modes unless -X asks for it. */
+	if (o->enable_report && (o->console == CONSOLE_NONE ||
+	    o->report_file != NULL)) {
+		if (o->report_file != NULL)
+			snprintf(rpath, sizeof rpath, "%s", o->report_file);
+		else if (strcmp(o->outdir, ".") == 0)
+			snprintf(rpath, sizeof rpath, "report.xml");
+		else
+			snprintf(rpath, sizeof rpath, "%s/report.xml",
+			    o->outdir);
+		memset(&ri, 0, sizeof ri);
+		ri.command_line = o->command_line;
+		ri.version = PACKAGE_VERSION;
+		ri.start_ns = now_ns();
+		ri.tdelta = o->tdelta;
+		b->report = report_open(rpath, &ri, err, sizeof err);
+		if (b->report == NULL) {
+			log_warnx("%s", err);
+			return (-1);
+		}
+	}
+	if (o->dump_file != NULL) {
+		b->dump = capture_dump_open(o->dump_file, lt >= 0 ? lt : 1, err,
+		    sizeof err);
+		if (b->dump == NULL) {
+			log_warnx("%s", err);
+			return (-1);
+		}
+	}
+	if (drop_privileges(o) == -1)
+		return (-1);
+	return (0);
+}
+
+static void
+report_finish(struct batch *b, bool interrupted)
+{
+	static const char *names[DR_COUNT + 8];
+	uint64_t values[DR_COUNT + 8];
+	const struct decode_stats *ds = decode_get_stats(b->dec);
+	struct report_summary s;
+	struct track_stats ts;
+	struct store_stats ss;
+	char err[512];
+	size_t n = 0;
+	int r;
+
+	if (b->report == NULL)
+		return;
+	track_get_stats(b->track, &ts);
+	store_get_stats(b->store, &ss);
+	for (r = 1; r < DR_COUNT; r++) {
+		if (ds->reason[r] == 0)
+			continue;
+		names[n] = decode_reason_name((enum decode_reason)r);
+		values[n++] = ds->reason[r];
+	}
+#define COUNTER(nm, val) do {						\
+	if ((val) != 0) {						\
+		names[n] = (nm);					\
+		values[n++] = (val);					\
+	}								\
+} while (0)
+	COUNTER("conflicting_overlaps", b->rc.conflicts);
+	COUNTER("keepalives_ignored", ts.keepalives);
+	COUNTER("syn_ignored", ts.syn_ignored);
+	COUNTER("late_packets", ts.late_packets);
+	COUNTER("connections_evicted", ts.evicted);
+	COUNTER("write_errors", ss.write_errors);
+#undef COUNTER
+	memset(&s, 0, sizeof s);
+	s.total_flows = b->reported;
+	s.total_packets = ts.segments;
+	s.max_open_flows = ts.conns_max_open;
+	s.open_fds_at_end = ss.open_fds;
+	s.flow_map_size = ts.conns_in_memory;
+	s.counter_names = names;
+	s.counter_values = values;
+	s.ncounters = n;
+	s.interrupted = interrupted;
+	if (report_close(b->report, &s, err, sizeof err) == -1) {
+		if (!b->report_failed)
+			log_warnx("%s", err);
+		b->report_failed = true;
+	}
+	b->report = NULL;
+}
+
+/* Read, decode, track until the end of input or a stop. 0, or -1 on an
+ * input error (already printed). */
+static int
+batch_loop(struct batch *b)
+{
+	struct capture_record rec;
+	struct pkt_meta m;
+	enum decode_result dr;
+	char err[1024];
+	const char *werr;
+	int rv;
+
+	for (;;) {
+		if (batch_stop)
+			return (0);
+		rv = capture_next(b->cap, &rec, 200, err, sizeof err);
+		if (rv == 0)
+			return (0);
+		if (rv == -2)
+			continue;
+		if (rv < 0) {
+			if (batch_stop)
+				return (0);
+			log_warnx("%s", err);
+			return (-1);
+		}
+		dr = decode_packet(b->dec, rec.linktype, rec.data, rec.caplen,
+		    rec.wirelen, rec.ts_ns, &m, NULL);
+		if (dr == DECODE_TCP)
+			track_segment(b->track, &m);
+		else if (b->dump != NULL && (dr == DECODE_NOT_TCP ||
+		    dr == DECODE_INVALID || dr == DECODE_TRUNCATED))
+			capture_dump_write(b->dump, &rec);
+		if ((werr = store_take_error(b->store)) != NULL) {
+			log_warnx("%s", werr);
+			b->write_failed = true;
+		}
+	}
+}
+
+int
+batch_run(const struct opts *o)
+{
+	struct batch b;
+	struct track_config tc;
+	const char *werr;
+	int status = 0, rv;
+
+	memset(&b, 0, sizeof b);
+	b.o = o;
+	b.tdelta_ns = (uint64_t)(o->tdelta * 1000000000ll);
+	b.console_tty = isatty(STDOUT_FILENO);
+	set_signals();
+	if (batch_open(&b) == -1) {
+		status = 1;
+		goto out;
+	}
+	batch_cap = b.cap;
+	b.dec = decoder_new(NULL);
+	b.rc.store = b.store;
+	b.rc.overlap_last = o->overlap_last;
+	b.rc.max_bytes = o->console != CONSOLE_NONE ? UINT64_MAX :
+	    o->max_bytes;
+	b.rc.create = create_file;
+	b.rc.print = o->console != CONSOLE_NONE ? print_bytes : NULL;
+	b.rc.arg = &b;
+	memset(&tc, 0, sizeof tc);
+	tc.tcp_timeout_ns = o->tcp_timeout * 1000000000ull;
+	tc.max_seek = o->max_seek;
+	tc.max_conns = o->max_conns;
+	b.track = track_new(&tc, &b.rc, dir_closed, &b);
+
+	rv = batch_loop(&b);
+	if (rv == -1)
+		status = 1;
+	track_close_all(b.track);
+	store_flush_all(b.store);
+	while ((werr = store_take_error(b.store)) != NULL) {
+		log_warnx("%s", werr);
+		b.write_failed = true;
+	}
+	report_finish(&b, batch_stop != 0);
+	if (b.write_failed || b.report_failed)
+		status = 1;
+	fflush(stdout);
+out:
+	batch_cap = NULL;
+	if (b.track != NULL)
+		track_free(b.track);
+	store_free(b.store);
+	if (b.report != NULL)
+		report_finish(&b, true);
+	if (b.dump != NULL)
+		capture_dump_close(b.dump);
+	if (b.cap != NULL)
+		capture_close(b.cap);
+	decoder_free(b.dec);
+	flow_name_free(b.fname);
+	if (b.spool != NULL) {
+		nftw(b.spool, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(b.spool);
+	}
+	return (status);
+}

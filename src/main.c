@@ -1,0 +1,37 @@
+/*
+ * main.c: flowscope's entry point: parse options, run the job.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "batch.h"
+#include "log.h"
+#include "opts.h"
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	char err[1024];
+	int rv;
+
+	log_init("flowscope", 0);
+	rv = opts_parse(&o, argc, argv, err, sizeof err);
+	if (rv == 1) {
+		opts_free(&o);
+		return (0);
+	}
+	if (rv == -1) {
+		log_warnx("%s", err);
+		opts_free(&o);
+		return (1);
+	}
+	log_init("flowscope", o.verbose);
+	rv = batch_run(&o);
+	opts_free(&o);
+	return (rv);
+}

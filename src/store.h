@@ -1,0 +1,111 @@
+/*
+ * store.h: the stream store.  Each direction's reassembled bytes live in a
+ * file (the output directory, or a private spool directory); memory holds only
+ * a bounded staging arena and a bounded set of open descriptors.
+ *
+ * Writes are staged: store_write() copies the bytes into one shared arena and
+ * links them to their stream; store_flush_all() then issues one pwritev() per
+ * run of contiguous bytes per stream.  So the per-packet path does a memcpy and
+ * no syscall; syscalls scale with active streams per flush, not with packets.
+ *
+ * Open descriptors are an LRU cache capped at max_fds: a stream whose
+ * descriptor was evicted is reopened (O_WRONLY|O_NOFOLLOW) on its next flush.
+ * Files are created with O_CREAT|O_EXCL|O_NOFOLLOW, relative to a directory
+ * descriptor opened once, so nothing is ever overwritten and a later chroot
+ * does not matter.
+ */
+#ifndef FLOWSCOPE_STORE_H
+#define FLOWSCOPE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Per-stream state, embedded in the owner's structure; zero it, then
+ * store_stream_init(). */
+struct store_stream {
+	char			*path;		/* relative to the store dir */
+	struct store_stream	*lru_prev;	/* open-descriptor LRU */
+	struct store_stream	*lru_next;
+	uint64_t		 file_size;	/* bytes in the file + staged */
+	uint64_t		 dropped;	/* bytes lost to write errors */
+	int32_t			 pend_head;	/* staged records, -1 if none */
+	int32_t			 pend_tail;
+	int			 fd;		/* -1 when not open */
+	bool			 failed;	/* a write error hit this stream */
+	bool			 pending;	/* on the store's pending list */
+};
+
+struct store_config {
+	const char	*dir;		/* created with parents if missing */
+	size_t		 max_fds;	/* 0: from RLIMIT_NOFILE */
+	size_t		 stage_bytes;	/* 0: default 4 MiB */
+};
+
+struct store_stats {
+	uint64_t	 files_created;
+	uint64_t	 open_fds;
+	uint64_t	 max_open_fds;
+	uint64_t	 reopens;
+	uint64_t	 writes;	/* pwrite/pwritev calls */
+	uint64_t	 bytes_written;
+	uint64_t	 write_errors;
+};
+
+struct store;
+
+struct store	*store_new(const struct store_config *cfg, char *err,
+		    size_t errlen);
+void		 store_stream_init(struct store_stream *s);
+
+/*
+ * Create the stream's file.  name(ctx, count, buf, len) gives the relative
+ * path for a connection count; counts from *count upwards are tried until a
+ * name does not exist yet (tcpflow's c1, c2... rule).  On success *count is the
+ * count used.  -1 and a message on error.
+ */
+int		 store_create(struct store *st, struct store_stream *s,
+		    int (*name)(void *ctx, uint32_t count, char *buf,
+		    size_t len), void *ctx, uint32_t *count, char *err,
+		    size_t errlen);
+
+/* Stage len bytes for file offset off.  -1 if the stream has failed. */
+int		 store_write(struct store *st, struct store_stream *s,
+		    uint64_t off, const uint8_t *p, size_t len);
+
+/* Read back len bytes at off (staged bytes included).  Returns bytes read,
+ * short at end of file, -1 on error. */
+ssize_t		 store_read(struct store *st, struct store_stream *s,
+		    uint64_t off, uint8_t *buf, size_t len);
+
+/*
+ * Move the whole file up by shift bytes and zero the first shift bytes, so
+ * data that belongs in front can be written there.  Done once per stream when
+ * reassembly learns of earlier data (STYLE: no copying over and over).
+ */
+int		 store_shift_up(struct store *st, struct store_stream *s,
+		    uint64_t shift);
+
+/* Write out every staged byte.  -1 if some write failed (see
+ * store_last_error). */
+int		 store_flush_all(struct store *st);
+
+/* Flush the stream, set its mtime, close its descriptor.  The path is kept
+ * so a late write can reopen it. */
+int		 store_close_stream(struct store *st, struct store_stream *s,
+		    uint64_t mtime_ns);
+
+/* Forget the stream entirely (frees the path); flushes first. */
+void		 store_release_stream(struct store *st, struct store_stream *s);
+
+/* The directory path as given, and its descriptor. */
+const char	*store_dir(const struct store *st);
+
+/* The first write error since the last call, or NULL. */
+const char	*store_take_error(struct store *st);
+
+void		 store_get_stats(const struct store *st, struct store_stats *ss);
+void		 store_free(struct store *st);
+
+#endif /* FLOWSCOPE_STORE_H */
