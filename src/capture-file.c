@@ -343,7 +343,7 @@ cf_open_pcap(struct capture_file *f, uint32_t magic, char *err,
 {
 	uint8_t		 hdr[PCAP_FILE_HDR - 4];
 	struct cursor	 c;
-	uint32_t	 swapped;
+	uint32_t	 swapped, lt;
 	int		 r;
 
 	swapped = ((magic & 0xffU) << 24) | ((magic & 0xff00U) << 8) |
@@ -375,7 +375,18 @@ cf_open_pcap(struct capture_file *f, uint32_t magic, char *err,
 	c = cur_make(hdr, sizeof hdr);
 	cur_skip(&c, 2 + 2 + 4 + 4);	/* version, thiszone, sigfigs */
 	f->snaplen = cf_u32(&c, f->be);
-	f->linktype = (int)(cf_u32(&c, f->be) & 0xffffU);
+	lt = cf_u32(&c, f->be);
+	/*
+	 * The link-type field: bits 0-15 the LINKTYPE, 16-25 reserved (must be
+	 * zero), 26-31 FCS information (draft-ietf-opsawg-pcap section 4).
+	 * Reserved bits set mean a file we cannot interpret.
+	 */
+	if ((lt & 0x03ff0000U) != 0) {
+		snprintf(err, errlen, "%s: link type field 0x%08x has reserved "
+		    "bits set", f->name, lt);
+		return (-1);
+	}
+	f->linktype = (int)(lt & 0xffffU);
 	return (0);
 }
 
