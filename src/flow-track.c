@@ -408,7 +408,7 @@ track_segment(struct track *t, const struct pkt_meta *m)
 	    m->has_vlan, m->vlan);
 	newest = flow_table_lookup(t->table, &k);
 	if (newest == NULL) {
-		c = conn_new(t, &k);
+		c = newest = conn_new(t, &k);
 		flow_table_insert(t->table, c);
 		list_append(&t->open, c);
 	} else if (m->flags & TCP_SYN) {
@@ -417,7 +417,8 @@ track_segment(struct track *t, const struct pkt_meta *m)
 			c = newest;
 			break;
 		case SYN_NEW:
-			c = new_instance(t, newest, FLOW_CLOSE_REUSE);
+			c = newest = new_instance(t, newest,
+			    FLOW_CLOSE_REUSE);
 			break;
 		default:
 			t->st.syn_ignored++;
@@ -458,7 +459,7 @@ track_segment(struct track *t, const struct pkt_meta *m)
 			    (s > d->data_high + t->cfg.max_seek ||
 			    s + t->cfg.max_seek < d->file_base)) {
 				/* -m: too far from the expected byte. */
-				c = new_instance(t, c == newest ? c : newest,
+				c = newest = new_instance(t, newest,
 				    FLOW_CLOSE_MAXSEEK);
 				d = &c->dir[i];
 				dir_note_packet(t, c, i, m);
@@ -479,14 +480,14 @@ track_segment(struct track *t, const struct pkt_meta *m)
 		d->fin_seq = s + m->seglen;
 		c->fin_or_rst = true;
 	}
-	if (c == flow_table_lookup(t->table, &k)) {
+	if (c == newest) {
 		c->last_ns = m->ts_ns;
 		list_unlink(list_of(t, c), c);
 		list_append(list_of(t, c), c);
 	}
 	if ((m->flags & TCP_RST) && c->close_reason == FLOW_OPEN) {
 		c->fin_or_rst = true;
-		if (c == flow_table_lookup(t->table, &k))
+		if (c == newest)
 			conn_close(t, c, FLOW_CLOSE_RST);
 		else {
 			dir_close(t, c, 0);
@@ -502,7 +503,7 @@ track_segment(struct track *t, const struct pkt_meta *m)
 			dir_close(t, c, j);
 	}
 	if (c->dir[0].closed && c->dir[1].closed &&
-	    c->close_reason == FLOW_OPEN && c == flow_table_lookup(t->table, &k))
+	    c->close_reason == FLOW_OPEN && c == newest)
 		conn_close(t, c, FLOW_CLOSE_FIN);
 	expire(t);
 }

@@ -24,6 +24,7 @@
 
 #define REASM_MAX_RANGES	65536
 #define REASM_PRE_BUDGET	(1u << 20)
+#define REASM_PRE_TOTAL_BUDGET	(64u << 20)
 #define REASM_CMP_CHUNK		4096
 
 static inline struct reasm_range *
@@ -391,6 +392,7 @@ pre_insert(struct reasm_ctx *rc, struct flow_dir *d, uint64_t seq,
 	d->pre[i] = e;
 	d->npre++;
 	d->pre_bytes += e->len;
+	rc->pre_total += e->len;
 }
 
 /*
@@ -405,12 +407,15 @@ rebase(struct reasm_ctx *rc, struct flow_dir *d)
 	uint32_t i;
 	int rc2 = 0;
 
-	if (d->npre > 0 && d->pre[0]->seq < nb)
-		nb = d->pre[0]->seq;
-	if (d->base < nb)
-		nb = d->base;
-	if (!d->syn_seen)
+	if (d->syn_seen) {
+		/* A SYN fixed the start: nothing below ISN+1 is kept. */
+		if (d->base < nb)
+			nb = d->base;
+	} else {
+		if (d->npre > 0 && d->pre[0]->seq < nb)
+			nb = d->pre[0]->seq;
 		d->base = nb;
+	}
 	shift = d->file_base - nb;
 	if (shift > 0) {
 		if (d->ss.path != NULL)
@@ -425,13 +430,20 @@ rebase(struct reasm_ctx *rc, struct flow_dir *d)
 		d->file_base = nb;
 	}
 	for (i = 0; i < d->npre; i++) {
-		insert(rc, d, d->pre[i]->seq - d->file_base, d->pre[i]->data,
-		    d->pre[i]->len);
-		free(d->pre[i]);
+		struct reasm_pre *e = d->pre[i];
+		uint64_t skip = e->seq < nb ? nb - e->seq : 0;
+
+		if (skip < e->len)
+			insert(rc, d, e->seq + skip - d->file_base,
+			    e->data + skip, e->len - (uint32_t)skip);
+		else
+			d->violations++;
+		free(e);
 	}
 	free(d->pre);
 	d->pre = NULL;
 	d->npre = 0;
+	rc->pre_total -= d->pre_bytes;
 	d->pre_bytes = 0;
 	return (rc2);
 }
@@ -463,7 +475,9 @@ reasm_data(struct reasm_ctx *rc, struct flow_dir *d, uint64_t seq,
 		cut = end < d->file_base ? end : d->file_base;
 		d->out_of_order++;
 		pre_insert(rc, d, seq, p, cut - seq);
-		if (d->pre_bytes > budget)
+		if (d->pre_bytes > budget || rc->pre_total >
+		    (rc->pre_total_budget != 0 ? rc->pre_total_budget :
+		    REASM_PRE_TOTAL_BUDGET))
 			rebase(rc, d);
 		if (end <= cut)
 			return;

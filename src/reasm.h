@@ -30,6 +30,8 @@ struct reasm_ctx {
 	uint64_t	 max_bytes;	/* -b: file offsets beyond not written */
 	uint32_t	 max_ranges;	/* per direction; 0: 65536 */
 	uint64_t	 pre_budget;	/* per direction; 0: 1 MiB */
+	uint64_t	 pre_total_budget; /* all directions; 0: 64 MiB */
+	uint64_t	 pre_total;	/* early bytes held now */
 	/* Create d's file on its first byte; -1 on error (counted, dropped). */
 	int		(*create)(void *arg, struct flow_dir *d);
 	/* Console sinks: bytes that just became contiguous at stream offset
