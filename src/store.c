@@ -452,29 +452,37 @@ write_records(struct store *st, struct store_stream *s)
 		n = pwritev(s->fd, iov, niov, (off_t)start);
 		st->stats.writes++;
 		if (n >= 0 && (size_t)n < total) {
-			/* A short write: finish it piece by piece. */
+			/* A short write: finish it piece by piece, from the
+			 * first byte not written. */
 			size_t done_bytes = (size_t)n;
+			uint64_t pos = start + (uint64_t)n;
 			int k;
 
 			st->stats.bytes_written += (uint64_t)n;
 			for (k = 0; k < niov; k++) {
 				size_t l = iov[k].iov_len;
 
+				if (rc == -1) {
+					s->dropped += l;	/* not tried */
+					continue;
+				}
 				if (done_bytes >= l) {
 					done_bytes -= l;
 					continue;
 				}
-				if (write_at(st, s, start, (const uint8_t *)
+				if (write_at(st, s, pos, (const uint8_t *)
 				    iov[k].iov_base + done_bytes,
-				    l - done_bytes) == -1) {
+				    l - done_bytes) == -1)
 					rc = -1;
-					break;
-				}
-				start += l - done_bytes;
+				pos += l - done_bytes;
 				done_bytes = 0;
 			}
-			if (rc == -1)
+			if (rc == -1) {
+				/* The records after this run are lost too. */
+				for (; i != -1; i = st->recs[i].next)
+					s->dropped += st->recs[i].len;
 				break;
+			}
 			continue;
 		}
 		if (n < 0) {
