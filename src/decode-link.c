@@ -55,7 +55,9 @@
 
 static enum decode_result link_family(struct dctx *, uint32_t,
 		    struct cursor *);
-static enum decode_result link_null(struct dctx *, struct cursor *, bool);
+static enum decode_result link_ether(struct dctx *, struct cursor *);
+static enum decode_result link_null(struct dctx *, struct cursor *);
+static enum decode_result link_loop(struct dctx *, struct cursor *);
 static enum decode_result link_sll(struct dctx *, struct cursor *);
 static enum decode_result link_sll2(struct dctx *, struct cursor *);
 static enum decode_result link_pppoe(struct dctx *, struct cursor *);
@@ -66,48 +68,69 @@ static enum decode_result link_80211(struct dctx *, struct cursor *);
 static enum decode_result link_radiotap(struct dctx *, struct cursor *);
 static enum decode_result link_ppi(struct dctx *, struct cursor *);
 
+/*
+ * The link decoders, one row per LINKTYPE_* value (STYLE.md 5): the name is
+ * libpcap's pcap_datalink_val_to_name() spelling.
+ */
+struct link_ops {
+	int			 linktype;
+	const char		*name;
+	enum decode_result	(*decode)(struct dctx *, struct cursor *);
+};
+
+static const struct link_ops link_table[] = {
+	{ .linktype = LT_NULL, .name = "NULL", .decode = link_null },
+	{ .linktype = LT_ETHERNET, .name = "EN10MB", .decode = link_ether },
+	{ .linktype = LT_IEEE802, .name = "IEEE802", .decode = link_ether },
+	{ .linktype = LT_PPP, .name = "PPP", .decode = link_ppp_hdlc },
+	{ .linktype = LT_RAW_DLT12, .name = "RAW", .decode = decode_ip_version },
+	{ .linktype = LT_RAW_DLT14, .name = "RAW", .decode = decode_ip_version },
+	{ .linktype = LT_PPP_HDLC, .name = "PPP_SERIAL",
+	    .decode = link_ppp_hdlc },
+	{ .linktype = LT_PPP_ETHER, .name = "PPP_ETHER", .decode = link_pppoe },
+	{ .linktype = LT_RAW, .name = "RAW", .decode = decode_ip_version },
+	{ .linktype = LT_IEEE802_11, .name = "IEEE802_11",
+	    .decode = link_80211 },
+	{ .linktype = LT_LOOP, .name = "LOOP", .decode = link_loop },
+	{ .linktype = LT_LINUX_SLL, .name = "LINUX_SLL", .decode = link_sll },
+	{ .linktype = LT_RADIOTAP, .name = "IEEE802_11_RADIO",
+	    .decode = link_radiotap },
+	{ .linktype = LT_PPI, .name = "PPI", .decode = link_ppi },
+	{ .linktype = LT_IPV4, .name = "IPV4", .decode = decode_ip_v4 },
+	{ .linktype = LT_IPV6, .name = "IPV6", .decode = decode_ip_v6 },
+	{ .linktype = LT_NFLOG, .name = "NFLOG", .decode = link_nflog },
+	{ .linktype = LT_LINUX_SLL2, .name = "LINUX_SLL2", .decode = link_sll2 },
+};
+
+static const struct link_ops *
+link_find(int lt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(link_table) / sizeof(link_table[0]); i++)
+		if (link_table[i].linktype == lt)
+			return (&link_table[i]);
+	return (NULL);
+}
+
 /* Dispatch one frame of link type lt; the cursor covers the whole frame. */
 enum decode_result
 decode_link_dispatch(struct dctx *ctx, int lt, struct cursor *c)
 {
+	const struct link_ops *ops;
+
 	if (!dctx_push(ctx))
 		return (dctx_link_fail(ctx, DR_ENCAP_DEPTH));
-	switch (lt) {
-	case LT_ETHERNET:
-	case LT_IEEE802:
-		return (decode_link_ether(ctx, c, ctx->depth == 1));
-	case LT_NULL:
-		return (link_null(ctx, c, false));
-	case LT_LOOP:
-		return (link_null(ctx, c, true));
-	case LT_RAW:
-	case LT_RAW_DLT12:
-	case LT_RAW_DLT14:
-		return (decode_ip_version(ctx, c));
-	case LT_IPV4:
-		return (decode_ip_v4(ctx, c));
-	case LT_IPV6:
-		return (decode_ip_v6(ctx, c));
-	case LT_PPP:
-	case LT_PPP_HDLC:
-		return (link_ppp_hdlc(ctx, c));
-	case LT_PPP_ETHER:
-		return (link_pppoe(ctx, c));
-	case LT_LINUX_SLL:
-		return (link_sll(ctx, c));
-	case LT_LINUX_SLL2:
-		return (link_sll2(ctx, c));
-	case LT_NFLOG:
-		return (link_nflog(ctx, c));
-	case LT_IEEE802_11:
-		return (link_80211(ctx, c));
-	case LT_RADIOTAP:
-		return (link_radiotap(ctx, c));
-	case LT_PPI:
-		return (link_ppi(ctx, c));
-	default:
+	if ((ops = link_find(lt)) == NULL)
 		return (dctx_link_fail(ctx, DR_LINK_UNSUPPORTED));
-	}
+	return (ops->decode(ctx, c));
+}
+
+/* Ethernet as a link type: outermost unless nested (PPI). */
+static enum decode_result
+link_ether(struct dctx *ctx, struct cursor *c)
+{
+	return (decode_link_ether(ctx, c, ctx->depth == 1));
 }
 
 /*
@@ -317,21 +340,25 @@ link_family(struct dctx *ctx, uint32_t af, struct cursor *c)
  * same in network byte order.
  */
 static enum decode_result
-link_null(struct dctx *ctx, struct cursor *c, bool loop)
+link_null(struct dctx *ctx, struct cursor *c)
 {
 	uint32_t af;
 
 	if (!cur_has(c, 4))
 		return (dctx_link_fail(ctx, DR_LINK_TRUNC));
-	if (loop)
-		af = cur_be32(c);
-	else {
-		af = cur_le32(c);
-		if (af > 0xffff)
-			af = (af >> 24) | ((af >> 8) & 0xff00) |
-			    ((af << 8) & 0xff0000) | (af << 24);
-	}
+	af = cur_le32(c);
+	if (af > 0xffff)
+		af = (af >> 24) | ((af >> 8) & 0xff00) |
+		    ((af << 8) & 0xff0000) | (af << 24);
 	return (link_family(ctx, af, c));
+}
+
+static enum decode_result
+link_loop(struct dctx *ctx, struct cursor *c)
+{
+	if (!cur_has(c, 4))
+		return (dctx_link_fail(ctx, DR_LINK_TRUNC));
+	return (link_family(ctx, cur_be32(c), c));
 }
 
 /*
@@ -513,25 +540,7 @@ decode_linktype_supported(int linktype)
 const char *
 decode_linktype_name(int linktype)
 {
-	switch (linktype) {
-	case LT_NULL:		return ("NULL");
-	case LT_ETHERNET:	return ("EN10MB");
-	case LT_IEEE802:	return ("IEEE802");
-	case LT_PPP:		return ("PPP");
-	case LT_RAW_DLT12:
-	case LT_RAW_DLT14:
-	case LT_RAW:		return ("RAW");
-	case LT_PPP_HDLC:	return ("PPP_SERIAL");
-	case LT_PPP_ETHER:	return ("PPP_ETHER");
-	case LT_IEEE802_11:	return ("IEEE802_11");
-	case LT_LOOP:		return ("LOOP");
-	case LT_LINUX_SLL:	return ("LINUX_SLL");
-	case LT_RADIOTAP:	return ("IEEE802_11_RADIO");
-	case LT_PPI:		return ("PPI");
-	case LT_IPV4:		return ("IPV4");
-	case LT_IPV6:		return ("IPV6");
-	case LT_NFLOG:		return ("NFLOG");
-	case LT_LINUX_SLL2:	return ("LINUX_SLL2");
-	default:		return (NULL);
-	}
+	const struct link_ops *ops = link_find(linktype);
+
+	return (ops != NULL ? ops->name : NULL);
 }
