@@ -299,6 +299,30 @@ drop_privileges(const struct opts *o)
 	return (0);
 }
 
+/* mkdir -p path; -1 with errno set. */
+static int
+make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	char *s;
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (s = buf + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return (-1);
+		*s = '/';
+	}
+	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+		return (-1);
+	return (0);
+}
+
 static uint64_t
 now_ns(void)
 {
@@ -375,9 +399,15 @@ batch_open(struct batch *b)
 			snprintf(rpath, sizeof rpath, "%s", o->report_file);
 		else if (strcmp(o->outdir, ".") == 0)
 			snprintf(rpath, sizeof rpath, "report.xml");
-		else
+		else {
+			/* With -FX the store does not make -o DIR. */
+			if (b->spool != NULL && make_dirs(o->outdir) == -1) {
+				log_warn("%s", o->outdir);
+				return (-1);
+			}
 			snprintf(rpath, sizeof rpath, "%s/report.xml",
 			    o->outdir);
+		}
 		memset(&ri, 0, sizeof ri);
 		ri.command_line = o->command_line;
 		ri.version = PACKAGE_VERSION;
@@ -407,7 +437,8 @@ report_finish(struct batch *b, bool interrupted)
 {
 	static const char *names[DR_COUNT + 8];
 	uint64_t values[DR_COUNT + 8];
-	const struct decode_stats *ds = decode_get_stats(b->dec);
+	const struct decode_stats *ds = b->dec != NULL ?
+	    decode_get_stats(b->dec) : NULL;
 	struct report_summary s;
 	struct track_stats ts;
 	struct store_stats ss;
@@ -417,9 +448,14 @@ report_finish(struct batch *b, bool interrupted)
 
 	if (b->report == NULL)
 		return;
-	track_get_stats(b->track, &ts);
-	store_get_stats(b->store, &ss);
-	for (r = 1; r < DR_COUNT; r++) {
+	/* After a failed open, the track and the decoder do not exist. */
+	memset(&ts, 0, sizeof ts);
+	memset(&ss, 0, sizeof ss);
+	if (b->track != NULL)
+		track_get_stats(b->track, &ts);
+	if (b->store != NULL)
+		store_get_stats(b->store, &ss);
+	for (r = 1; ds != NULL && r < DR_COUNT; r++) {
 		if (ds->reason[r] == 0)
 			continue;
 		names[n] = decode_reason_name((enum decode_reason)r);
@@ -543,11 +579,11 @@ batch_run(const struct opts *o)
 	fflush(stdout);
 out:
 	batch_cap = NULL;
+	if (b.report != NULL)
+		report_finish(&b, true);
 	if (b.track != NULL)
 		track_free(b.track);
 	store_free(b.store);
-	if (b.report != NULL)
-		report_finish(&b, true);
 	if (b.dump != NULL)
 		capture_dump_close(b.dump);
 	if (b.cap != NULL)
