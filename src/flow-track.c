@@ -204,12 +204,22 @@ chain_free(struct track *t, struct flow_conn *c)
 {
 	struct flow_conn *o;
 
+	/*
+	 * Close the newest instance while it is still on its list:
+	 * conn_close() moves it from `open` to `closed`, which must not
+	 * happen after it was unlinked (that emptied `open` and left the
+	 * freed record on `closed`).  Older instances are on no list.
+	 */
+	if (c->close_reason == FLOW_OPEN)
+		conn_close(t, c, FLOW_CLOSE_EVICT);
 	flow_table_remove(t->table, c);
 	list_unlink(list_of(t, c), c);
 	while (c != NULL) {
 		o = c->older;
-		if (c->close_reason == FLOW_OPEN)
-			conn_close(t, c, FLOW_CLOSE_EVICT);
+		if (c->close_reason == FLOW_OPEN) {
+			dir_close(t, c, 0);
+			dir_close(t, c, 1);
+		}
 		conn_free_one(t, c);
 		c = o;
 	}
