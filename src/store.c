@@ -2,16 +2,33 @@
  * store.c: the stream store; see store.h.
  *
  * DESIGN
- * The staging arena is one buffer plus an array of records {stream, file
+ * Staging.  A batch is one arena plus an array of records {stream, file
  * offset, arena offset, length, next}.  Each stream links its records in
- * arrival order (pend_head..pend_tail) and sits once on the pending list.
- * A write that continues the stream's last record both in the file and in the
+ * arrival order (pend_head..pend_tail) and sits once on the pending list.  A
+ * write that continues the stream's last record both in the file and in the
  * arena just grows that record, so an in-order stream costs one record per
- * flush however many packets it had.  A flush walks the pending streams and
- * gathers each run of file-contiguous records into one pwritev().  Records of
- * one stream never overlap in a way that matters: reassembly stages each file
- * byte once, except with --overlap=last, where the later record is written
- * later and so wins, as it should.
+ * batch however many packets it had.
+ *
+ * The writer thread.  There are two batches.  The capture thread fills one;
+ * when it is full (or someone needs the bytes on disk) the capture thread
+ * turns each pending stream's records into a job {fd, first record}, waits
+ * until the writer has finished the previous batch, and hands this one over.
+ * The writer gathers each run of file-contiguous records of a job into one
+ * pwritev(), then runs the batch's ops (futimens + close of streams closed
+ * while the batch filled).  So parsing and writing overlap, and the lock is
+ * taken once per batch, never per packet.
+ *
+ * Ownership.  Only the capture thread touches streams, the LRU and the
+ * descriptor count.  The writer sees only the batch handed to it: jobs carry
+ * descriptors, which the capture thread never closes while a batch that uses
+ * them is in flight (a stream's `gen` names the last batch holding its jobs).
+ * Write errors travel back in the job and are applied to the stream when the
+ * capture thread takes the batch back; a stream is never freed while one of
+ * its jobs is unreclaimed (store_release_stream waits).
+ *
+ * Descriptors: open streams plus descriptors queued for closing never exceed
+ * max_fds.  When no descriptor can be freed without the writer, the capture
+ * thread syncs (hands over and waits), which runs the queued closes.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -26,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +51,9 @@
 
 #include "xmalloc.h"
 
+#ifndef STORE_STAGE_DEFAULT
 #define STORE_STAGE_DEFAULT	(4u << 20)
+#endif
 #define STORE_IOV_MAX		64
 
 struct store_rec {
@@ -44,39 +64,84 @@ struct store_rec {
 	int32_t			 next;
 };
 
+/* One stream's records in a handed-over batch. */
+struct store_job {
+	struct store_stream	*s;
+	int			 fd;
+	int32_t			 head;
+	int			 err;		/* errno of a failed write */
+	uint64_t		 lost;		/* bytes not written */
+};
+
+/* Work after the writes: set the mtime, close the descriptor. */
+struct store_op {
+	int			 fd;		/* -1: by path */
+	char			*path;		/* owned, only when fd == -1 */
+	uint64_t		 mtime_ns;
+	bool			 close;
+};
+
+struct store_batch {
+	uint64_t		 gen;
+	uint8_t			*arena;
+	size_t			 used;
+	struct store_rec	*recs;
+	size_t			 nrecs;
+	size_t			 recs_cap;
+	struct store_job	*jobs;
+	size_t			 njobs;
+	size_t			 jobs_cap;
+	struct store_op		*ops;
+	size_t			 nops;
+	size_t			 ops_cap;
+	size_t			 nclosing;	/* descriptors the ops close */
+	uint64_t		 writes;	/* filled in by the writer */
+	uint64_t		 bytes;
+};
+
 struct store {
 	char			*dir;
 	int			 dirfd;
 	size_t			 max_fds;
-	uint8_t			*arena;
 	size_t			 arena_size;
-	size_t			 arena_used;
-	struct store_rec	*recs;
-	size_t			 nrecs;
-	size_t			 recs_cap;
-	struct store_stream	**pend;		/* streams with records */
+	struct store_batch	 b[2];
+	struct store_batch	*cur;		/* being filled */
+	struct store_batch	*busy;		/* handed over, not reclaimed */
+	uint64_t		 next_gen;
+	struct store_stream	**pend;		/* streams with records in cur */
 	size_t			 npend;
 	size_t			 pend_cap;
 	struct store_stream	*lru_head;	/* least recently used */
 	struct store_stream	*lru_tail;
 	size_t			 nopen;
+	size_t			 closing;	/* queued in ops, still open */
 	struct store_stats	 stats;
 	char			 errbuf[512];
 	bool			 has_error;
 	char			 lastdir[PATH_MAX];	/* last made subdir */
+
+	pthread_t		 thread;
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 cond;
+	struct store_batch	*work;		/* for the writer; NULL: idle */
+	bool			 quit;
+	bool			 threaded;
 };
 
-static int	store_flush_stream(struct store *, struct store_stream *);
+static void	*writer_main(void *);
+static void	 store_sync(struct store *);
+static void	 job_settle(struct store *, struct store_job *);
 
 static void
-store_set_error(struct store *st, const char *path, int err)
+set_error(struct store *st, const char *path, int err)
 {
 	st->stats.write_errors++;
 	if (st->has_error)
 		return;
 	snprintf(st->errbuf, sizeof st->errbuf, "%s%s%s: %s",
 	    strcmp(st->dir, ".") == 0 ? "" : st->dir,
-	    strcmp(st->dir, ".") == 0 ? "" : "/", path, strerror(err));
+	    strcmp(st->dir, ".") == 0 ? "" : "/", path != NULL ? path : "?",
+	    strerror(err));
 	st->has_error = true;
 }
 
@@ -126,6 +191,28 @@ default_max_fds(void)
 	return (n);
 }
 
+static void
+batch_init(struct store_batch *b, size_t arena_size)
+{
+	memset(b, 0, sizeof *b);
+	b->arena = xmalloc(arena_size);
+	b->recs_cap = 4096;
+	b->recs = xreallocarray(NULL, b->recs_cap, sizeof *b->recs);
+	b->jobs_cap = 256;
+	b->jobs = xreallocarray(NULL, b->jobs_cap, sizeof *b->jobs);
+	b->ops_cap = 64;
+	b->ops = xreallocarray(NULL, b->ops_cap, sizeof *b->ops);
+}
+
+static void
+batch_free(struct store_batch *b)
+{
+	free(b->arena);
+	free(b->recs);
+	free(b->jobs);
+	free(b->ops);
+}
+
 struct store *
 store_new(const struct store_config *cfg, char *err, size_t errlen)
 {
@@ -152,11 +239,16 @@ store_new(const struct store_config *cfg, char *err, size_t errlen)
 	    STORE_STAGE_DEFAULT;
 	if (st->arena_size > UINT32_MAX)
 		st->arena_size = UINT32_MAX;
-	st->arena = xmalloc(st->arena_size);
-	st->recs_cap = 4096;
-	st->recs = xreallocarray(NULL, st->recs_cap, sizeof *st->recs);
+	batch_init(&st->b[0], st->arena_size);
+	batch_init(&st->b[1], st->arena_size);
+	st->cur = &st->b[0];
+	st->cur->gen = st->next_gen = 1;
 	st->pend_cap = 1024;
 	st->pend = xreallocarray(NULL, st->pend_cap, sizeof *st->pend);
+	pthread_mutex_init(&st->mtx, NULL);
+	pthread_cond_init(&st->cond, NULL);
+	/* Without a writer thread everything still works, synchronously. */
+	st->threaded = pthread_create(&st->thread, NULL, writer_main, st) == 0;
 	return (st);
 }
 
@@ -200,8 +292,254 @@ lru_append(struct store *st, struct store_stream *s)
 	st->lru_tail = s;
 }
 
+/*
+ * Are some of s's bytes or its descriptor still with a batch: staged in cur,
+ * in a job or op of cur, or in the busy batch?  Then its descriptor may not
+ * be closed, its file not read back, and s not freed, before a sync.
+ */
+static inline bool
+in_flight(const struct store *st, const struct store_stream *s)
+{
+	return (s->pending || (s->gen != 0 && (s->gen == st->cur->gen ||
+	    (st->busy != NULL && s->gen == st->busy->gen))));
+}
+
+/* Write all of iov at off, resuming short writes; 0 or an errno. */
+static int
+pwritev_all(int fd, struct iovec *iov, int niov, uint64_t off,
+    uint64_t *written, uint64_t *calls)
+{
+	ssize_t n;
+	size_t left = 0;
+	int k;
+
+	for (k = 0; k < niov; k++)
+		left += iov[k].iov_len;
+	while (left > 0) {
+		while (niov > 0 && iov->iov_len == 0) {
+			iov++;
+			niov--;
+		}
+		n = pwritev(fd, iov, niov > IOV_MAX ? IOV_MAX : niov,
+		    (off_t)off);
+		(*calls)++;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return (errno);
+		if (n == 0)
+			return (ENOSPC);
+		*written += (uint64_t)n;
+		off += (uint64_t)n;
+		left -= (size_t)n;
+		/* Step over what was written. */
+		while (n > 0 && niov > 0) {
+			if ((size_t)n >= iov->iov_len) {
+				n -= (ssize_t)iov->iov_len;
+				iov->iov_len = 0;
+				iov++;
+				niov--;
+			} else {
+				iov->iov_base = (char *)iov->iov_base + n;
+				iov->iov_len -= (size_t)n;
+				n = 0;
+			}
+		}
+	}
+	return (0);
+}
+
+/*
+ * Write one job's records: runs of file-contiguous records in one pwritev
+ * each.  Runs in the writer thread (or the capture thread when synchronous);
+ * touches only the batch.
+ */
 static void
-fd_close(struct store *st, struct store_stream *s)
+job_run(struct store_batch *b, struct store_job *j)
+{
+	struct iovec iov[STORE_IOV_MAX];
+	struct store_rec *r;
+	int32_t i = j->head;
+	uint64_t start, next;
+	int niov, e;
+
+	while (i != -1) {
+		r = &b->recs[i];
+		start = next = r->off;
+		niov = 0;
+		while (i != -1 && niov < STORE_IOV_MAX &&
+		    b->recs[i].off == next) {
+			r = &b->recs[i];
+			iov[niov].iov_base = b->arena + r->at;
+			iov[niov].iov_len = r->len;
+			niov++;
+			next += r->len;
+			i = r->next;
+		}
+		if (j->err != 0) {
+			j->lost += next - start;
+			continue;
+		}
+		e = pwritev_all(j->fd, iov, niov, start, &b->bytes,
+		    &b->writes);
+		if (e != 0) {
+			int k;
+
+			j->err = e;
+			for (k = 0; k < niov; k++)
+				j->lost += iov[k].iov_len;
+		}
+	}
+}
+
+static void
+op_run(int dirfd, struct store_op *op)
+{
+	struct timespec ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = (time_t)(op->mtime_ns / 1000000000u);
+	ts[0].tv_nsec = ts[1].tv_nsec = (long)(op->mtime_ns % 1000000000u);
+	if (op->fd != -1) {
+		futimens(op->fd, ts);
+		if (op->close)
+			close(op->fd);
+	} else
+		utimensat(dirfd, op->path, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static void
+batch_run(int dirfd, struct store_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->njobs; i++)
+		job_run(b, &b->jobs[i]);
+	for (i = 0; i < b->nops; i++)
+		op_run(dirfd, &b->ops[i]);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct store *st = arg;
+	struct store_batch *b;
+
+	pthread_mutex_lock(&st->mtx);
+	for (;;) {
+		while (st->work == NULL && !st->quit)
+			pthread_cond_wait(&st->cond, &st->mtx);
+		if (st->work == NULL)
+			break;
+		b = st->work;
+		pthread_mutex_unlock(&st->mtx);
+		batch_run(st->dirfd, b);
+		pthread_mutex_lock(&st->mtx);
+		st->work = NULL;
+		pthread_cond_broadcast(&st->cond);
+	}
+	pthread_mutex_unlock(&st->mtx);
+	return (NULL);
+}
+
+/* Wait for the writer to finish the busy batch, then take it back. */
+static void
+reclaim(struct store *st)
+{
+	struct store_batch *b = st->busy;
+	size_t i;
+
+	if (b == NULL)
+		return;
+	if (st->threaded) {
+		pthread_mutex_lock(&st->mtx);
+		while (st->work != NULL)
+			pthread_cond_wait(&st->cond, &st->mtx);
+		pthread_mutex_unlock(&st->mtx);
+	}
+	for (i = 0; i < b->njobs; i++)
+		job_settle(st, &b->jobs[i]);
+	for (i = 0; i < b->nops; i++)
+		free(b->ops[i].path);
+	st->stats.writes += b->writes;
+	st->stats.bytes_written += b->bytes;
+	st->closing -= b->nclosing;
+	b->used = b->nrecs = b->njobs = b->nops = b->nclosing = 0;
+	b->writes = b->bytes = 0;
+	st->busy = NULL;
+}
+
+static struct store_job *
+job_add(struct store_batch *b, struct store_stream *s)
+{
+	struct store_job *j;
+
+	if (b->njobs == b->jobs_cap) {
+		b->jobs_cap *= 2;
+		b->jobs = xreallocarray(b->jobs, b->jobs_cap, sizeof *b->jobs);
+	}
+	j = &b->jobs[b->njobs++];
+	j->s = s;
+	j->fd = s->fd;
+	j->head = s->pend_head;
+	j->err = 0;
+	j->lost = 0;
+	s->gen = b->gen;
+	return (j);
+}
+
+static void
+op_add(struct store *st, int fd, const char *path, uint64_t mtime_ns,
+    bool do_close)
+{
+	struct store_batch *b = st->cur;
+	struct store_op *op;
+
+	if (b->nops == b->ops_cap) {
+		b->ops_cap *= 2;
+		b->ops = xreallocarray(b->ops, b->ops_cap, sizeof *b->ops);
+	}
+	op = &b->ops[b->nops++];
+	op->fd = fd;
+	op->path = fd == -1 ? xstrdup(path) : NULL;
+	op->mtime_ns = mtime_ns;
+	op->close = do_close;
+	if (do_close) {
+		b->nclosing++;
+		st->closing++;
+	}
+}
+
+/* Take s off the pending list (its records now belong to a job). */
+static void
+pend_remove(struct store *st, struct store_stream *s)
+{
+	size_t i = s->pend_idx;
+
+	if (!s->pending)
+		return;
+	st->pend[i] = st->pend[--st->npend];
+	st->pend[i]->pend_idx = i;
+	s->pending = false;
+	s->pend_head = s->pend_tail = -1;
+}
+
+static void
+pend_add(struct store *st, struct store_stream *s)
+{
+	if (s->pending)
+		return;
+	if (st->npend == st->pend_cap) {
+		st->pend_cap *= 2;
+		st->pend = xreallocarray(st->pend, st->pend_cap,
+		    sizeof *st->pend);
+	}
+	s->pend_idx = st->npend;
+	st->pend[st->npend++] = s;
+	s->pending = true;
+}
+
+static void
+fd_close_now(struct store *st, struct store_stream *s)
 {
 	if (s->fd == -1)
 		return;
@@ -211,18 +549,35 @@ fd_close(struct store *st, struct store_stream *s)
 	st->nopen--;
 }
 
-/* Make room for one more descriptor by closing the least recently used. */
+/*
+ * Make room for one more descriptor: close the least recently used one that
+ * neither has records waiting in cur nor is used by the busy batch.  -1 when
+ * none can be closed without the writer.
+ */
+static int
+fd_try_room(struct store *st)
+{
+	struct store_stream *v;
+
+	while (st->nopen + st->closing >= st->max_fds) {
+		for (v = st->lru_head; v != NULL; v = v->lru_next)
+			if (!in_flight(st, v))
+				break;
+		if (v == NULL)
+			return (-1);
+		fd_close_now(st, v);
+	}
+	return (0);
+}
+
 static void
 fd_make_room(struct store *st)
 {
-	struct store_stream *victim;
-
-	while (st->nopen >= st->max_fds && st->lru_head != NULL) {
-		victim = st->lru_head;
-		if (victim->pending)
-			store_flush_stream(st, victim);
-		fd_close(st, victim);
-	}
+	if (fd_try_room(st) == 0)
+		return;
+	/* Queued closes and busy descriptors are freed by a sync. */
+	store_sync(st);
+	fd_try_room(st);
 }
 
 static void
@@ -231,33 +586,174 @@ fd_opened(struct store *st, struct store_stream *s, int fd)
 	s->fd = fd;
 	lru_append(st, s);
 	st->nopen++;
-	if (st->nopen > st->stats.max_open_fds)
-		st->stats.max_open_fds = st->nopen;
+	if (st->nopen + st->closing > st->stats.max_open_fds)
+		st->stats.max_open_fds = st->nopen + st->closing;
 }
 
+static void
+fd_touch(struct store *st, struct store_stream *s)
+{
+	if (st->lru_tail != s) {
+		lru_unlink(st, s);
+		lru_append(st, s);
+	}
+}
+
+/* Open s's file again (its descriptor was evicted); -1 on error. */
 static int
-fd_ensure(struct store *st, struct store_stream *s)
+fd_reopen(struct store *st, struct store_stream *s)
 {
 	int fd;
 
-	if (s->fd != -1) {
-		if (st->lru_tail != s) {
-			lru_unlink(st, s);
-			lru_append(st, s);
-		}
-		return (0);
-	}
-	if (s->path == NULL)
-		return (-1);
-	fd_make_room(st);
 	fd = openat(st->dirfd, s->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1) {
-		store_set_error(st, s->path, errno);
+		set_error(st, s->path, errno);
 		return (-1);
 	}
 	st->stats.reopens++;
 	fd_opened(st, s, fd);
 	return (0);
+}
+
+/* Drop s's records in cur as lost (its file cannot be written). */
+static void
+drop_pending(struct store *st, struct store_stream *s)
+{
+	int32_t i;
+
+	for (i = s->pend_head; i != -1; i = st->cur->recs[i].next)
+		s->dropped += st->cur->recs[i].len;
+	s->failed = true;
+	pend_remove(st, s);
+}
+
+/* Apply a finished job's error to its stream. */
+static void
+job_settle(struct store *st, struct store_job *j)
+{
+	if (j->err == 0 || j->s == NULL)
+		return;
+	j->s->failed = true;
+	j->s->dropped += j->lost;
+	set_error(st, j->s->path, j->err);
+}
+
+/* Run cur's jobs and ops so far in this thread (out of descriptors). */
+static void
+run_cur_inline(struct store *st)
+{
+	struct store_batch *b = st->cur;
+	size_t i;
+
+	for (i = 0; i < b->njobs; i++) {
+		job_run(b, &b->jobs[i]);
+		job_settle(st, &b->jobs[i]);
+		b->jobs[i].s->gen = 0;
+	}
+	for (i = 0; i < b->nops; i++) {
+		op_run(st->dirfd, &b->ops[i]);
+		free(b->ops[i].path);
+	}
+	st->stats.writes += b->writes;
+	st->stats.bytes_written += b->bytes;
+	st->closing -= b->nclosing;
+	b->njobs = b->nops = b->nclosing = 0;
+	b->writes = b->bytes = 0;
+}
+
+/* Write s's staged records now, in this thread; s keeps its descriptor. */
+static void
+write_inline(struct store *st, struct store_stream *s)
+{
+	struct store_job j;
+
+	j.s = s;
+	j.fd = s->fd;
+	j.head = s->pend_head;
+	j.err = 0;
+	j.lost = 0;
+	job_run(st->cur, &j);
+	job_settle(st, &j);
+	st->stats.writes += st->cur->writes;
+	st->stats.bytes_written += st->cur->bytes;
+	st->cur->writes = st->cur->bytes = 0;
+	pend_remove(st, s);
+}
+
+/*
+ * A descriptor for pending stream s during a handoff, when every open one
+ * is pinned: finish the busy batch, then cur's jobs so far, then write another
+ * pending stream by itself and close its descriptor.  -1 if still none.
+ */
+static int
+handoff_room(struct store *st, struct store_stream *s)
+{
+	struct store_stream *v;
+
+	if (fd_try_room(st) == 0)
+		return (0);
+	reclaim(st);
+	if (fd_try_room(st) == 0)
+		return (0);
+	run_cur_inline(st);
+	if (fd_try_room(st) == 0)
+		return (0);
+	for (v = st->lru_head; v != NULL; v = v->lru_next)
+		if (v != s && v->pending)
+			break;
+	if (v == NULL)
+		return (-1);
+	write_inline(st, v);
+	fd_close_now(st, v);
+	return (fd_try_room(st));
+}
+
+/*
+ * Turn every pending stream into a job and hand cur to the writer.  Called
+ * when cur is full and by store_sync().
+ */
+static void
+handoff(struct store *st)
+{
+	struct store_batch *b = st->cur;
+	struct store_stream *s;
+
+	while (st->npend > 0) {
+		s = st->pend[st->npend - 1];
+		if (s->fd == -1) {
+			if (handoff_room(st, s) == -1 ||
+			    fd_reopen(st, s) == -1) {
+				drop_pending(st, s);
+				continue;
+			}
+		} else
+			fd_touch(st, s);
+		job_add(b, s);
+		pend_remove(st, s);
+	}
+	if (b->njobs == 0 && b->nops == 0) {
+		b->used = b->nrecs = 0;
+		return;
+	}
+	reclaim(st);
+	st->busy = b;
+	st->cur = b == &st->b[0] ? &st->b[1] : &st->b[0];
+	st->cur->gen = ++st->next_gen;
+	if (st->threaded) {
+		pthread_mutex_lock(&st->mtx);
+		st->work = b;
+		pthread_cond_signal(&st->cond);
+		pthread_mutex_unlock(&st->mtx);
+	} else
+		batch_run(st->dirfd, b);
+}
+
+/* Everything staged so far is on disk (or failed) when this returns. */
+static void
+store_sync(struct store *st)
+{
+	handoff(st);
+	reclaim(st);
 }
 
 int
@@ -315,42 +811,36 @@ store_create(struct store *st, struct store_stream *s,
 	return (0);
 }
 
-static void
-pend_add(struct store *st, struct store_stream *s)
-{
-	if (s->pending)
-		return;
-	if (st->npend == st->pend_cap) {
-		st->pend_cap *= 2;
-		st->pend = xreallocarray(st->pend, st->pend_cap,
-		    sizeof *st->pend);
-	}
-	st->pend[st->npend++] = s;
-	s->pending = true;
-}
-
-/* Write directly, bypassing the arena (big segments, flush of one stream). */
+/* Write len bytes at off straight away (too big to stage). */
 static int
-write_at(struct store *st, struct store_stream *s, uint64_t off,
+write_direct(struct store *st, struct store_stream *s, uint64_t off,
     const uint8_t *p, size_t len)
 {
-	ssize_t n;
+	struct iovec iov;
+	int e;
 
-	while (len > 0) {
-		n = pwrite(s->fd, p, len, (off_t)off);
-		st->stats.writes++;
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			store_set_error(st, s->path, n == 0 ? ENOSPC : errno);
+	store_sync(st);
+	if (s->failed) {
+		s->dropped += len;
+		return (-1);
+	}
+	if (s->fd == -1) {
+		fd_make_room(st);
+		if (fd_reopen(st, s) == -1) {
 			s->failed = true;
 			s->dropped += len;
 			return (-1);
 		}
-		st->stats.bytes_written += (uint64_t)n;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
+	}
+	iov.iov_base = (void *)(uintptr_t)p;
+	iov.iov_len = len;
+	e = pwritev_all(s->fd, &iov, 1, off, &st->stats.bytes_written,
+	    &st->stats.writes);
+	if (e != 0) {
+		set_error(st, s->path, e);
+		s->failed = true;
+		s->dropped += iov.iov_len;
+		return (-1);
 	}
 	return (0);
 }
@@ -359,6 +849,7 @@ int
 store_write(struct store *st, struct store_stream *s, uint64_t off,
     const uint8_t *p, size_t len)
 {
+	struct store_batch *b;
 	struct store_rec *r;
 
 	if (len == 0)
@@ -369,176 +860,50 @@ store_write(struct store *st, struct store_stream *s, uint64_t off,
 	}
 	if (off + len > s->file_size)
 		s->file_size = off + len;
-	if (len > st->arena_size / 4) {
-		/* Too big to stage: keep order by flushing first. */
-		if (store_flush_stream(st, s) == -1 || fd_ensure(st, s) == -1)
-			return (-1);
-		return (write_at(st, s, off, p, len));
-	}
-	if (st->arena_used + len > st->arena_size)
-		store_flush_all(st);
+	if (len > st->arena_size / 4)
+		return (write_direct(st, s, off, p, len));
+	if (st->cur->used + len > st->arena_size)
+		handoff(st);
+	b = st->cur;
 	if (s->pend_tail != -1) {
-		r = &st->recs[s->pend_tail];
-		if (r->off + r->len == off && r->at + r->len == st->arena_used &&
+		r = &b->recs[s->pend_tail];
+		if (r->off + r->len == off && r->at + r->len == b->used &&
 		    (uint64_t)r->len + len <= UINT32_MAX) {
-			memcpy(st->arena + st->arena_used, p, len);
-			st->arena_used += len;
+			memcpy(b->arena + b->used, p, len);
+			b->used += len;
 			r->len += (uint32_t)len;
 			return (0);
 		}
 	}
-	if (st->nrecs == st->recs_cap) {
-		st->recs_cap *= 2;
-		st->recs = xreallocarray(st->recs, st->recs_cap,
-		    sizeof *st->recs);
+	if (b->nrecs == b->recs_cap) {
+		b->recs_cap *= 2;
+		b->recs = xreallocarray(b->recs, b->recs_cap, sizeof *b->recs);
 	}
-	r = &st->recs[st->nrecs];
+	r = &b->recs[b->nrecs];
 	r->s = s;
 	r->off = off;
-	r->at = (uint32_t)st->arena_used;
+	r->at = (uint32_t)b->used;
 	r->len = (uint32_t)len;
 	r->next = -1;
-	memcpy(st->arena + st->arena_used, p, len);
-	st->arena_used += len;
+	memcpy(b->arena + b->used, p, len);
+	b->used += len;
 	if (s->pend_tail != -1)
-		st->recs[s->pend_tail].next = (int32_t)st->nrecs;
+		b->recs[s->pend_tail].next = (int32_t)b->nrecs;
 	else
-		s->pend_head = (int32_t)st->nrecs;
-	s->pend_tail = (int32_t)st->nrecs;
-	st->nrecs++;
+		s->pend_head = (int32_t)b->nrecs;
+	s->pend_tail = (int32_t)b->nrecs;
+	b->nrecs++;
 	pend_add(st, s);
 	return (0);
-}
-
-/* Write a stream's staged records, gathering file-contiguous runs. */
-static int
-write_records(struct store *st, struct store_stream *s)
-{
-	struct iovec iov[STORE_IOV_MAX];
-	struct store_rec *r;
-	int32_t i = s->pend_head;
-	uint64_t start, next;
-	size_t total;
-	ssize_t n;
-	int niov, rc = 0;
-
-	if (s->failed) {
-		for (; i != -1; i = st->recs[i].next)
-			s->dropped += st->recs[i].len;
-		goto done;
-	}
-	if (fd_ensure(st, s) == -1) {
-		s->failed = true;
-		for (; i != -1; i = st->recs[i].next)
-			s->dropped += st->recs[i].len;
-		rc = -1;
-		goto done;
-	}
-	while (i != -1) {
-		r = &st->recs[i];
-		start = next = r->off;
-		niov = 0;
-		total = 0;
-		while (i != -1 && niov < STORE_IOV_MAX &&
-		    st->recs[i].off == next) {
-			r = &st->recs[i];
-			iov[niov].iov_base = st->arena + r->at;
-			iov[niov].iov_len = r->len;
-			niov++;
-			total += r->len;
-			next += r->len;
-			i = r->next;
-		}
-		n = pwritev(s->fd, iov, niov, (off_t)start);
-		st->stats.writes++;
-		if (n >= 0 && (size_t)n < total) {
-			/* A short write: finish it piece by piece, from the
-			 * first byte not written. */
-			size_t done_bytes = (size_t)n;
-			uint64_t pos = start + (uint64_t)n;
-			int k;
-
-			st->stats.bytes_written += (uint64_t)n;
-			for (k = 0; k < niov; k++) {
-				size_t l = iov[k].iov_len;
-
-				if (rc == -1) {
-					s->dropped += l;	/* not tried */
-					continue;
-				}
-				if (done_bytes >= l) {
-					done_bytes -= l;
-					continue;
-				}
-				if (write_at(st, s, pos, (const uint8_t *)
-				    iov[k].iov_base + done_bytes,
-				    l - done_bytes) == -1)
-					rc = -1;
-				pos += l - done_bytes;
-				done_bytes = 0;
-			}
-			if (rc == -1) {
-				/* The records after this run are lost too. */
-				for (; i != -1; i = st->recs[i].next)
-					s->dropped += st->recs[i].len;
-				break;
-			}
-			continue;
-		}
-		if (n < 0) {
-			store_set_error(st, s->path, errno);
-			s->failed = true;
-			s->dropped += total;
-			for (; i != -1; i = st->recs[i].next)
-				s->dropped += st->recs[i].len;
-			rc = -1;
-			break;
-		}
-		st->stats.bytes_written += (uint64_t)n;
-	}
-done:
-	s->pend_head = s->pend_tail = -1;
-	return (rc);
 }
 
 int
 store_flush_all(struct store *st)
 {
-	size_t i;
-	int rc = 0;
+	uint64_t before = st->stats.write_errors;
 
-	for (i = 0; i < st->npend; i++) {
-		if (write_records(st, st->pend[i]) == -1)
-			rc = -1;
-		st->pend[i]->pending = false;
-	}
-	st->npend = 0;
-	st->nrecs = 0;
-	st->arena_used = 0;
-	return (rc);
-}
-
-/*
- * Flush one stream.  Its records stay in the arena (space is reclaimed at the
- * next full flush); it just leaves the pending list.
- */
-static int
-store_flush_stream(struct store *st, struct store_stream *s)
-{
-	size_t i;
-	int rc;
-
-	if (!s->pending)
-		return (0);
-	rc = write_records(st, s);
-	for (i = 0; i < st->npend; i++) {
-		if (st->pend[i] == s) {
-			st->pend[i] = st->pend[--st->npend];
-			break;
-		}
-	}
-	s->pending = false;
-	return (rc);
+	store_sync(st);
+	return (st->stats.write_errors != before ? -1 : 0);
 }
 
 ssize_t
@@ -551,8 +916,8 @@ store_read(struct store *st, struct store_stream *s, uint64_t off,
 
 	if (s->path == NULL)
 		return (-1);
-	if (store_flush_stream(st, s) == -1)
-		return (-1);
+	if (in_flight(st, s))
+		store_sync(st);
 	fd = openat(st->dirfd, s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return (-1);
@@ -571,86 +936,111 @@ store_read(struct store *st, struct store_stream *s, uint64_t off,
 int
 store_shift_up(struct store *st, struct store_stream *s, uint64_t shift)
 {
+	struct iovec iov;
 	uint8_t *buf;
 	size_t chunk = 1u << 20;
 	uint64_t size, pos, n;
 	ssize_t r;
-	int rfd, rc = 0;
+	int rfd, e = 0;
 
 	if (shift == 0 || s->path == NULL)
 		return (0);
-	if (store_flush_stream(st, s) == -1 || fd_ensure(st, s) == -1)
+	store_sync(st);
+	if (s->failed)
 		return (-1);
+	if (s->fd == -1) {
+		fd_make_room(st);
+		if (fd_reopen(st, s) == -1)
+			return (-1);
+	}
 	size = s->file_size;
 	rfd = openat(st->dirfd, s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (rfd == -1) {
-		store_set_error(st, s->path, errno);
+		set_error(st, s->path, errno);
 		return (-1);
 	}
 	buf = xmalloc(chunk);
 	/* Copy from the end backwards so nothing is overwritten unread. */
 	pos = size;
-	while (pos > 0) {
+	while (pos > 0 && e == 0) {
 		n = pos > chunk ? chunk : pos;
 		pos -= n;
 		r = pread(rfd, buf, (size_t)n, (off_t)pos);
 		if (r < 0) {
-			store_set_error(st, s->path, errno);
-			rc = -1;
+			e = errno;
 			break;
 		}
 		if ((uint64_t)r < n)
 			memset(buf + r, 0, (size_t)(n - (uint64_t)r));
-		if (write_at(st, s, pos + shift, buf, (size_t)n) == -1) {
-			rc = -1;
-			break;
-		}
+		iov.iov_base = buf;
+		iov.iov_len = (size_t)n;
+		e = pwritev_all(s->fd, &iov, 1, pos + shift,
+		    &st->stats.bytes_written, &st->stats.writes);
 	}
 	/* The old place of the moved bytes must read back as NULs. */
-	if (rc == 0) {
+	if (e == 0) {
 		uint64_t z = size < shift ? size : shift;
 
 		memset(buf, 0, chunk);
-		for (pos = 0; pos < z; pos += n) {
+		for (pos = 0; pos < z && e == 0; pos += n) {
 			n = z - pos > chunk ? chunk : z - pos;
-			if (write_at(st, s, pos, buf, (size_t)n) == -1) {
-				rc = -1;
-				break;
-			}
+			iov.iov_base = buf;
+			iov.iov_len = (size_t)n;
+			e = pwritev_all(s->fd, &iov, 1, pos,
+			    &st->stats.bytes_written, &st->stats.writes);
 		}
 	}
 	free(buf);
 	close(rfd);
-	if (rc == 0)
-		s->file_size = size + shift;
-	return (rc);
+	if (e != 0) {
+		set_error(st, s->path, e);
+		s->failed = true;
+		return (-1);
+	}
+	s->file_size = size + shift;
+	return (0);
 }
 
 int
 store_close_stream(struct store *st, struct store_stream *s,
     uint64_t mtime_ns)
 {
-	struct timespec ts[2];
-	int rc;
-
-	rc = store_flush_stream(st, s);
 	if (s->path == NULL)
-		return (rc);
-	ts[0].tv_sec = ts[1].tv_sec = (time_t)(mtime_ns / 1000000000u);
-	ts[0].tv_nsec = ts[1].tv_nsec = (long)(mtime_ns % 1000000000u);
-	if (s->fd != -1)
-		futimens(s->fd, ts);
-	else
-		utimensat(st->dirfd, s->path, ts, AT_SYMLINK_NOFOLLOW);
-	fd_close(st, s);
-	return (rc);
+		return (0);
+	if (s->pending) {
+		/* Its records go out in this batch, before the close. */
+		if (s->fd == -1) {
+			fd_make_room(st);
+			if (!s->pending || fd_reopen(st, s) == -1) {
+				if (s->pending)
+					drop_pending(st, s);
+				goto by_path;
+			}
+		}
+		job_add(st->cur, s);
+		pend_remove(st, s);
+	}
+	if (s->fd != -1) {
+		op_add(st, s->fd, NULL, mtime_ns, true);
+		s->gen = st->cur->gen;
+		lru_unlink(st, s);
+		st->nopen--;
+		s->fd = -1;
+		return (s->failed ? -1 : 0);
+	}
+by_path:
+	op_add(st, -1, s->path, mtime_ns, false);
+	return (s->failed ? -1 : 0);
 }
 
 void
 store_release_stream(struct store *st, struct store_stream *s)
 {
-	store_flush_stream(st, s);
-	fd_close(st, s);
+	/* A job of a batch not yet reclaimed may still point at s. */
+	if (in_flight(st, s))
+		store_sync(st);
+	if (s->fd != -1)
+		fd_close_now(st, s);
 	free(s->path);
 	s->path = NULL;
 }
@@ -667,13 +1057,22 @@ store_free(struct store *st)
 {
 	if (st == NULL)
 		return;
-	store_flush_all(st);
+	store_sync(st);
+	if (st->threaded) {
+		pthread_mutex_lock(&st->mtx);
+		st->quit = true;
+		pthread_cond_signal(&st->cond);
+		pthread_mutex_unlock(&st->mtx);
+		pthread_join(st->thread, NULL);
+	}
 	while (st->lru_head != NULL)
-		fd_close(st, st->lru_head);
+		fd_close_now(st, st->lru_head);
 	close(st->dirfd);
-	free(st->arena);
-	free(st->recs);
+	batch_free(&st->b[0]);
+	batch_free(&st->b[1]);
 	free(st->pend);
 	free(st->dir);
+	pthread_mutex_destroy(&st->mtx);
+	pthread_cond_destroy(&st->cond);
 	free(st);
 }

@@ -30,6 +30,8 @@ struct store_stream {
 	struct store_stream	*lru_next;
 	uint64_t		 file_size;	/* bytes in the file + staged */
 	uint64_t		 dropped;	/* bytes lost to write errors */
+	uint64_t		 gen;		/* last batch with its job/op */
+	size_t			 pend_idx;	/* place on the pending list */
 	int32_t			 pend_head;	/* staged records, -1 if none */
 	int32_t			 pend_tail;
 	int			 fd;		/* -1 when not open */
