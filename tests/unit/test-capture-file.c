@@ -904,13 +904,12 @@ test_corpus(void)
 	size_t			 i, n;
 	int			 rc;
 
-	if ((dir = getenv("FLOWSCOPE_SHARED")) == NULL) {
-		if ((src = getenv("FLOWSCOPE_SRCDIR")) == NULL &&
-		    (src = getenv("srcdir")) == NULL)
-			src = ".";
-		snprintf(buf, sizeof buf, "%s/../shared", src);
-		dir = buf;
-	}
+	/* The corpus copied into the tree: tests/corpus/captures. */
+	if ((src = getenv("FLOWSCOPE_SRCDIR")) == NULL &&
+	    (src = getenv("srcdir")) == NULL)
+		src = ".";
+	snprintf(buf, sizeof buf, "%s/tests/corpus", src);
+	dir = buf;
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
 		snprintf(path, sizeof path, "%s/captures/%s", dir, t[i].file);
 		if (stat(path, &st) == -1) {

@@ -20,7 +20,17 @@
 
 #include "tap.h"
 
-#define CAPDIR	"/work/shared/captures"
+/* The corpus copied into the tree (tests/corpus/captures). */
+static const char *
+capdir(void)
+{
+	static char buf[1024];
+	const char *src = getenv("FLOWSCOPE_SRCDIR");
+
+	snprintf(buf, sizeof(buf), "%s/tests/corpus/captures",
+	    src != NULL ? src : ".");
+	return (buf);
+}
 
 struct buf {
 	uint8_t	 b[4096];
@@ -1119,7 +1129,10 @@ manifest_flows(const char *name)
 	long v = -1;
 	int i;
 
-	if ((f = fopen(CAPDIR "/MANIFEST.tsv", "r")) == NULL)
+	char mpath[1100];
+
+	snprintf(mpath, sizeof(mpath), "%s/MANIFEST.tsv", capdir());
+	if ((f = fopen(mpath, "r")) == NULL)
 		return (-1);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		s = line;
@@ -1150,15 +1163,15 @@ test_captures(void)
 	long n, ntcp, nt2, flows;
 	struct decoder *d;
 
-	if ((dir = opendir(CAPDIR)) == NULL) {
-		tap_skip("no " CAPDIR, "real captures");
+	if ((dir = opendir(capdir())) == NULL) {
+		tap_skip("no tests/corpus/captures", "real captures");
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
 		if (strstr(de->d_name, ".pcap") == NULL &&
 		    strstr(de->d_name, ".cap") == NULL)
 			continue;
-		snprintf(path, sizeof(path), CAPDIR "/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", capdir(), de->d_name);
 		if ((p = slurp(path, &len)) == NULL)
 			continue;
 		d = decoder_new(NULL);
