@@ -54,8 +54,12 @@ reasm_complete_to(const struct flow_dir *d, uint64_t seq)
 
 	if (d->npre > 0 || (d->file_base != 0 && d->base < d->file_base))
 		return (false);
-	if (d->nranges == 0)
-		return (d->file_base == 0 || seq <= d->file_base);
+	if (d->nranges == 0) {
+		/* No data yet: with a SYN the stream starts at ISN+1. */
+		if (d->file_base == 0)
+			return (!d->syn_seen || seq <= d->base);
+		return (seq <= d->file_base);
+	}
 	if (r[0].lo != 0)
 		return (seq <= d->file_base);
 	return (seq <= d->file_base + r[0].hi);
