@@ -183,11 +183,15 @@ dir_close(struct track *t, struct flow_conn *c, int i)
 static void
 conn_close(struct track *t, struct flow_conn *c, enum flow_close why)
 {
+	bool was_open = c->close_reason == FLOW_OPEN;
+
+	/* Set the reason first: the dir_closed callbacks report it. */
+	if (was_open)
+		c->close_reason = (uint8_t)why;
 	dir_close(t, c, 0);
 	dir_close(t, c, 1);
-	if (c->close_reason != FLOW_OPEN)
+	if (!was_open)
 		return;
-	c->close_reason = (uint8_t)why;
 	t->st.conns_open--;
 	if (why == FLOW_CLOSE_TIMEOUT)
 		t->st.timeouts++;
