@@ -17,6 +17,10 @@
  * byte a DECODE_TCP result points at is read, so a payload pointer outside
  * the frame or the reassembly buffer is caught by ASan.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

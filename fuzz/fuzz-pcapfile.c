@@ -11,6 +11,10 @@
  * input writes into a fresh subdirectory that is removed afterwards.
  * batch_run() prints its warnings on stderr; that is expected.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <sys/mman.h>
 #include <sys/stat.h>
 
