@@ -290,23 +290,36 @@ print(f"CMP identical={identical} differ={differ} explained={len(explained)} "
 EOF
 
 # the open-files check: run CMD with RLIMIT_NOFILE = LIMIT, sample /proc/PID/fd
-# every 10 ms, print "max_fds rc"
+# every 10 ms; print "max_flow_files max_fds rc" (flow files: descriptors on
+# files in OUTDIR other than report.xml, which is what -f limits, as in tcpflow)
 cat > "$WORK/fdwatch.py" <<'EOF'
 import os, resource, subprocess, sys, time
-lim = int(sys.argv[1])
+lim, outdir = int(sys.argv[1]), os.path.realpath(sys.argv[2]) + "/"
 def pre():
     resource.setrlimit(resource.RLIMIT_NOFILE, (lim, lim))
-p = subprocess.Popen(sys.argv[2:], preexec_fn=pre, stdout=subprocess.DEVNULL,
-                     stderr=open(os.devnull, "w"))
-mx = 0
+p = subprocess.Popen(sys.argv[3:], preexec_fn=pre, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+mx_all = mx_flow = 0
 d = f"/proc/{p.pid}/fd"
 while p.poll() is None:
+    # a descriptor that closes between listdir and readlink counts as a flow
+    # file: an upper bound, the safe side for a limit check
+    n_all = n_other = 0
     try:
-        mx = max(mx, len(os.listdir(d)))
+        for fd in os.listdir(d):
+            n_all += 1
+            try:
+                t = os.readlink(f"{d}/{fd}")
+            except OSError:
+                continue
+            if not t.startswith(outdir) or t.endswith("/report.xml"):
+                n_other += 1
     except OSError:
         pass
+    n_flow = n_all - n_other
+    mx_all, mx_flow = max(mx_all, n_all), max(mx_flow, n_flow)
     time.sleep(0.01)
-print(mx, p.returncode)
+print(mx_flow, mx_all, p.returncode)
 EOF
 
 # ---- 3-5. per capture -----------------------------------------------------------
@@ -361,14 +374,14 @@ for n in "${NAMES[@]}"; do
 	# 5. open files with -f FD_LIMIT, under an fd limit of FD_LIMIT + 28
 	F=$TMPFS_DIR/fs-f
 	rm -rf "$F"; mkdir -p "$F"
-	read -r maxfd fdrc < <(python3 "$WORK/fdwatch.py" $((FD_LIMIT + 28)) \
-	    "$FS" -f "$FD_LIMIT" -r "$cap" -o "$F")
+	read -r maxfd maxall fdrc < <(python3 "$WORK/fdwatch.py" $((FD_LIMIT + 28)) \
+	    "$F" "$FS" -f "$FD_LIMIT" -r "$cap" -o "$F")
 	if [ "$fdrc" = 0 ] && diff -rq -x report.xml "$A" "$F" > /dev/null; then
 		fdsame=same
 	else
 		fdsame="DIFFERENT(rc=$fdrc)"
 	fi
-	log "  -f $FD_LIMIT: max open fds $maxfd, exit $fdrc, output vs default run: $fdsame"
+	log "  -f $FD_LIMIT: max flow files open $maxfd, all descriptors $maxall, exit $fdrc, output vs default run: $fdsame"
 	rm -rf "$A" "$F"
 
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" \
@@ -377,7 +390,7 @@ for n in "${NAMES[@]}"; do
 	    "$(med "$n" tcpflow 4)" "$(med "$n" tcpflow cpu)" "$(med "$n" tcpflow 7)" \
 	    "$(med "$n" ceil_read 4)" "$(med "$n" ceil_files 4)" \
 	    "$nfiles" "$tffiles" "${ident:-?}/${differ:-?}/${unexpl:-?}" \
-	    "$maxfd" "$fdsame" "$nbytes" \
+	    "$maxfd/$maxall" "$fdsame" "$nbytes" \
 	    "$(awk -F'\t' -v c="$n" '$1 == c && $3 > 0 { s += $9; w += $4 } END { printf "%.0f", w > 0 ? 100 * s / w : 0 }' "$RES")" \
 	    >> "$SUMMARY"
 done
@@ -391,13 +404,13 @@ END {
 	printf "(speed-up = tcpflow / flowscope: >1 means flowscope is faster; "
 	printf "RSS = flowscope / tcpflow: <=1 means flowscope uses less;\n"
 	printf " vs floor = flowscope wall / floor wall: 1 is the physical limit)\n\n"
-	printf "| %-15s | %5s | %8s | %7s | %9s | %7s | %8s | %10s | %-13s | %-17s | %6s |\n",
+	printf "| %-15s | %5s | %8s | %7s | %9s | %7s | %8s | %10s | %-13s | %-17s | %7s |\n",
 	    "capture", "MB", "speed-up", "CPU", "RSS fs/tf", "vs read", "vs files",
-	    "vs r+files", "files fs/tf", "same/diff/unexpl", "max fd"
-	printf "|-----------------|-------|----------|---------|-----------|---------|----------|------------|---------------|-------------------|--------|\n"
+	    "vs r+files", "files fs/tf", "same/diff/unexpl", "-f fds"
+	printf "|-----------------|-------|----------|---------|-----------|---------|----------|------------|---------------|-------------------|---------|\n"
 	for (i = 1; i <= NR; i++) {
 		split(rows[i], f, "\t")
-		printf "| %-15s | %5.0f | %8s | %7s | %9s | %7s | %8s | %10s | %-13s | %-17s | %6s |\n",
+		printf "| %-15s | %5.0f | %8s | %7s | %9s | %7s | %8s | %10s | %-13s | %-17s | %7s |\n",
 		    f[1], f[2] / 1e6, r(f[6], f[3]), r(f[7], f[4]),
 		    (f[8] > 0 ? sprintf("%.2f", f[5] / f[8]) : "n/a"),
 		    r(f[3], f[9]), r(f[3], f[10]), r(f[3], f[9] + f[10]),
@@ -421,9 +434,10 @@ END {
 		if (f[1] == "many-flows")
 			printf "  many-flows >= 3x faster than tcpflow:    %.2fx %s\n", sp, (sp >= 3 ? "PASS" : "FAIL")
 		split(f[13], c, "/")
-		printf "  %-15s peak RSS <= tcpflow: %d <= %d KiB %s; open fds with -f %d: max %s %s; same bytes as tcpflow: %s\n",
-		    f[1], f[5], f[8], (f[5] <= f[8] ? "PASS" : "FAIL"), fl, f[14],
-		    ((f[14] <= fl && f[15] == "same") ? "PASS" : "FAIL (" f[15] ")"),
+		split(f[14], fd, "/")
+		printf "  %-15s peak RSS <= tcpflow: %d <= %d KiB %s; -f %d: at most %s flow files open (%s descriptors in all) %s; same bytes as tcpflow: %s\n",
+		    f[1], f[5], f[8], (f[5] <= f[8] ? "PASS" : "FAIL"), fl, fd[1], fd[2],
+		    ((fd[1] <= fl && f[15] == "same") ? "PASS" : "FAIL (" f[15] ")"),
 		    (c[3] == "0" ? "PASS (" c[1] " identical, " c[2] " explained differences)" : "CHECK (" c[3] " unexplained differences)")
 	}
 }' "$SUMMARY" | tee "$OUT/table.txt"
