@@ -391,7 +391,7 @@ for n in "${NAMES[@]}"; do
 	    "$(med "$n" ceil_read 4)" "$(med "$n" ceil_files 4)" \
 	    "$nfiles" "$tffiles" "${ident:-?}/${differ:-?}/${unexpl:-?}" \
 	    "$maxfd/$maxall" "$fdsame" "$nbytes" \
-	    "$(awk -F'\t' -v c="$n" '$1 == c && $3 > 0 { s += $9; w += $4 } END { printf "%.0f", w > 0 ? 100 * s / w : 0 }' "$RES")" \
+	    "$(awk -F'\t' -v c="$n" '$1 == c && $3 > 0 { s += $9; w += $4 } END { printf "%.0f", (w > 0 ? 100 * s / w : 0) }' "$RES")" \
 	    >> "$SUMMARY"
 done
 
