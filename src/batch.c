@@ -61,6 +61,9 @@ struct batch {
 	bool			 console_tty;
 };
 
+/* Staged bytes are written out at least this often (wall clock). */
+#define BATCH_FLUSH_MS	1000
+
 static volatile sig_atomic_t batch_stop;
 static struct capture *batch_cap;
 
@@ -324,6 +327,15 @@ make_dirs(const char *path)
 }
 
 static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+static uint64_t
 now_ns(void)
 {
 	struct timespec ts;
@@ -349,7 +361,7 @@ batch_open(struct batch *b)
 		log_warnx("-T: %s", err);
 		return (-1);
 	}
-	if (o->iface != NULL)
+	if (o->nfiles == 0)
 		b->cap = capture_open_live(o->iface, o->promisc, 0, err,
 		    sizeof err);
 	else
@@ -504,14 +516,25 @@ batch_loop(struct batch *b)
 	const char *werr;
 	int rv;
 
+	uint64_t n = 0, last_flush = mono_ms();
+
 	for (;;) {
 		if (batch_stop)
 			return (0);
 		rv = capture_next(b->cap, &rec, 200, err, sizeof err);
 		if (rv == 0)
 			return (0);
-		if (rv == -2)
-			continue;
+		if (rv == -2 || (++n % 64 == 0 &&
+		    mono_ms() - last_flush >= BATCH_FLUSH_MS)) {
+			/*
+			 * Live or piped input: what has arrived reaches the
+			 * files within a second, even if nothing else comes.
+			 */
+			store_flush_all(b->store);
+			last_flush = mono_ms();
+			if (rv == -2)
+				continue;
+		}
 		if (rv < 0) {
 			if (batch_stop)
 				return (0);
@@ -562,6 +585,7 @@ batch_run(const struct opts *o)
 	tc.tcp_timeout_ns = o->tcp_timeout * 1000000000ull;
 	tc.max_seek = o->max_seek;
 	tc.max_conns = o->max_conns;
+	tc.tdelta_ns = b.tdelta_ns;
 	b.track = track_new(&tc, &b.rc, dir_closed, &b);
 
 	rv = batch_loop(&b);

@@ -1,8 +1,12 @@
 /*
  * capture-file.c: pcap and pcapng reader (see capture-file.h).
  *
- * Input is read through zlib's gzread with a 256 KiB buffer, so a record
- * costs two buffered reads and no allocation: the record buffer only grows
+ * Input is read with read(2) into a 256 KiB buffer and, when it starts with
+ * the gzip magic, inflated with zlib on the way (several gzip members in a
+ * row too).  read(2) returns what a pipe has, so records from
+ * "tcpdump -w - | flowscope -r -" are handled as they arrive (gzread would
+ * wait for its whole buffer).  A record costs two buffered copies and no
+ * allocation: the record buffer only grows
  * (to the largest record seen, at most CAPTURE_FILE_MAX_RECORD plus block
  * overhead).  Headers are parsed from small local arrays or the record buffer
  * with the bounds-checked cursor (cursor.h); no struct overlays.
@@ -29,8 +33,11 @@
 
 #include <sys/stat.h>
 
+#include <poll.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -43,7 +50,7 @@
 #include "cursor.h"
 #include "xmalloc.h"
 
-#define CF_GZBUFFER		(256U * 1024)
+#define CF_INBUF		(256U * 1024)
 #define CF_MINBUF		(64U * 1024)
 /* Largest pcapng block body we buffer: a maximal record plus options. */
 #define CF_MAX_BLOCK		(CAPTURE_FILE_MAX_RECORD + 64U * 1024)
@@ -82,7 +89,19 @@ struct cf_iface {
 
 struct capture_file {
 	char		*name;
-	gzFile		 gz;
+	int		 fd;
+	uint8_t		*in;		/* raw bytes from read(2) */
+	size_t		 in_len;
+	size_t		 in_pos;
+	bool		 in_eof;
+	bool		 gzip;		/* inflate in[] into out[] */
+	bool		 z_live;	/* zs initialised */
+	bool		 z_end;		/* last member ended */
+	z_stream	 zs;
+	uint8_t		*out;		/* inflated bytes */
+	size_t		 out_len;
+	size_t		 out_pos;
+	uint64_t	 raw_read;	/* input bytes consumed */
 	uint64_t	 size;		/* 0 when unknown */
 	uint64_t	 consumed;	/* uncompressed bytes read */
 	enum cf_format	 fmt;
@@ -115,6 +134,7 @@ struct capture_file {
 	 * interface) or the sticky end: 0 none, 1 record, 2 end, 3 error.
 	 */
 	int		 pending;
+	volatile sig_atomic_t interrupted;	/* stop retrying EINTR */
 	struct capture_record pending_rec;
 	char		 msg[256];
 };
@@ -183,6 +203,85 @@ cf_trunc(struct capture_file *f, char *err, size_t errlen)
 	    (unsigned long long)f->nrec + 1));
 }
 
+/* Refill in[] with what read(2) gives: 1, 0 at the end, -1 on error. */
+static int
+cf_fill_raw(struct capture_file *f, char *err, size_t errlen)
+{
+	ssize_t	 n;
+
+	if (f->in_eof)
+		return (0);
+	if (f->in_pos < f->in_len)
+		return (1);
+	do
+		n = read(f->fd, f->in, CF_INBUF);
+	while (n == -1 && errno == EINTR && !f->interrupted);
+	if (n == -1)
+		return (cf_fail(f, err, errlen, "read error: %s",
+		    strerror(errno)));
+	if (n == 0) {
+		f->in_eof = true;
+		return (0);
+	}
+	f->in_len = (size_t)n;
+	f->in_pos = 0;
+	f->raw_read += (uint64_t)n;
+	return (1);
+}
+
+/*
+ * Make decoded bytes available: for plain input they are in[] itself, for
+ * gzip they are inflated into out[].  1 when some are there, 0 at the end of
+ * input, -2 when a gzip stream is cut short, -1 on an error.
+ */
+static int
+cf_more(struct capture_file *f, const uint8_t **p, size_t *avail, char *err,
+    size_t errlen)
+{
+	int	 r, zr;
+
+	if (!f->gzip) {
+		if ((r = cf_fill_raw(f, err, errlen)) != 1)
+			return (r);
+		*p = f->in + f->in_pos;
+		*avail = f->in_len - f->in_pos;
+		return (1);
+	}
+	while (f->out_pos == f->out_len) {
+		if (f->z_end) {
+			/* Another gzip member may follow (as gzip -c a b). */
+			if ((r = cf_fill_raw(f, err, errlen)) != 1)
+				return (r);
+			if (inflateReset(&f->zs) != Z_OK)
+				return (cf_fail(f, err, errlen, "gzip error"));
+			f->z_end = false;
+		}
+		if ((r = cf_fill_raw(f, err, errlen)) == -1)
+			return (-1);
+		if (r == 0)
+			return (-2);		/* the stream stopped mid-way */
+		f->zs.next_in = f->in + f->in_pos;
+		f->zs.avail_in = (uInt)(f->in_len - f->in_pos);
+		f->zs.next_out = f->out;
+		f->zs.avail_out = CF_INBUF;
+		zr = inflate(&f->zs, Z_NO_FLUSH);
+		f->in_pos = f->in_len - f->zs.avail_in;
+		f->out_pos = 0;
+		f->out_len = CF_INBUF - f->zs.avail_out;
+		if (zr == Z_STREAM_END)
+			f->z_end = true;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return (cf_fail(f, err, errlen, "gzip data error: %s",
+			    f->zs.msg != NULL ? f->zs.msg : "corrupt"));
+		else if (zr == Z_BUF_ERROR && f->out_len == 0 &&
+		    f->in_pos < f->in_len)
+			return (cf_fail(f, err, errlen, "gzip data error"));
+	}
+	*p = f->out + f->out_pos;
+	*avail = f->out_len - f->out_pos;
+	return (1);
+}
+
 /*
  * Read exactly len bytes: 1 when all arrived, 0 at a clean end of input (no
  * byte read), -2 when the input ended part way, -1 on a read or
@@ -192,46 +291,39 @@ static int
 cf_read(struct capture_file *f, void *out, size_t len, char *err,
     size_t errlen)
 {
-	uint8_t		*p = out;
-	size_t		 got = 0, n;
-	int		 r, errnum;
-	bool		 cut = false;
-	const char	*msg;
+	uint8_t		*dst = out;
+	const uint8_t	*p = NULL;
+	size_t		 got = 0, n, avail = 0;
+	int		 r;
 
-	if (len == 0)
-		return (1);
 	if (f->prepos < f->npre) {
+		/* Bytes read for format detection come first. */
 		n = f->npre - f->prepos;
 		if (n > len)
 			n = len;
-		memcpy(p, f->pre + f->prepos, n);
+		memcpy(dst, f->pre + f->prepos, n);
 		f->prepos += n;
 		got = n;
 	}
 	while (got < len) {
-		n = len - got;
-		if (n > INT_MAX)
-			n = INT_MAX;
-		r = gzread(f->gz, p + got, (unsigned int)n);
-		if (r > 0) {
-			got += (size_t)r;
-			f->consumed += (uint64_t)r;
-			continue;
+		r = cf_more(f, &p, &avail, err, errlen);
+		if (r == -1)
+			return (-1);
+		if (r != 1) {
+			if (got == 0 && r == 0)
+				return (0);
+			return (-2);
 		}
-		msg = gzerror(f->gz, &errnum);
-		if (r < 0 || (errnum != Z_OK && errnum != Z_BUF_ERROR)) {
-			if (errnum == Z_ERRNO)
-				msg = strerror(errno);
-			return (cf_fail(f, err, errlen, "read error: %s",
-			    msg));
-		}
-		/* End of input; Z_BUF_ERROR: a gzip stream cut short. */
-		cut = errnum == Z_BUF_ERROR;
-		break;
+		n = len - got < avail ? len - got : avail;
+		memcpy(dst + got, p, n);
+		got += n;
+		f->consumed += n;
+		if (f->gzip)
+			f->out_pos += n;
+		else
+			f->in_pos += n;
 	}
-	if (got == len)
-		return (1);
-	return (got == 0 && !cut ? 0 : -2);
+	return (1);
 }
 
 /* Make the record buffer hold at least len bytes. */
@@ -288,18 +380,25 @@ capture_file_open_fd(int fd, const char *name, char *err, size_t errlen)
 		return (NULL);
 	}
 	f = xcalloc(1, sizeof *f);
+	f->fd = -1;
 	f->name = xstrdup(name);
 	f->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	f->linktype = -1;
 	f->bufcap = CF_MINBUF;
 	f->buf = xmalloc(f->bufcap);
-	if ((f->gz = gzdopen(fd, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: cannot set up reading", name);
-		close(fd);
-		goto fail;
+	f->fd = fd;
+	f->in = xmalloc(CF_INBUF);
+	/* gzip magic 1f 8b: inflate (RFC 1952); anything else is read raw. */
+	if (cf_fill_raw(f, err, errlen) == 1 && f->in_len - f->in_pos >= 2 &&
+	    f->in[f->in_pos] == 0x1f && f->in[f->in_pos + 1] == 0x8b) {
+		f->gzip = true;
+		f->out = xmalloc(CF_INBUF);
+		if (inflateInit2(&f->zs, 15 + 16) != Z_OK) {
+			snprintf(err, errlen, "%s: cannot set up gzip", name);
+			goto fail;
+		}
+		f->z_live = true;
 	}
-	gzbuffer(f->gz, CF_GZBUFFER);
-
 	r = cf_read(f, f->pre, sizeof f->pre, err, errlen);
 	if (r == -1)
 		goto fail;
@@ -749,12 +848,7 @@ capture_file_name(const struct capture_file *f)
 uint64_t
 capture_file_bytes_read(struct capture_file *f)
 {
-	z_off_t	 off;
-
-	off = gzoffset(f->gz);
-	if (off < 0)
-		return (f->consumed);
-	return ((uint64_t)off);
+	return (f->raw_read - (f->in_len - f->in_pos));
 }
 
 uint64_t
@@ -768,10 +862,36 @@ capture_file_close(struct capture_file *f)
 {
 	if (f == NULL)
 		return;
-	if (f->gz != NULL)
-		gzclose_r(f->gz);
+	if (f->z_live)
+		inflateEnd(&f->zs);
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->in);
+	free(f->out);
 	free(f->ifs);
 	free(f->buf);
 	free(f->name);
 	free(f);
+}
+
+void
+capture_file_interrupt(struct capture_file *f)
+{
+	f->interrupted = 1;
+}
+
+int
+capture_file_wait(struct capture_file *f, int timeout_ms)
+{
+	struct pollfd	 pfd;
+
+	if (f->size != 0 || f->in_eof || f->in_pos < f->in_len ||
+	    f->out_pos < f->out_len || f->pending != 0 || f->fd == -1)
+		return (1);
+	pfd.fd = f->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, timeout_ms) == 0)
+		return (0);
+	return (1);
 }

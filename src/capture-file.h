@@ -57,6 +57,17 @@ uint64_t		 capture_file_bytes_read(struct capture_file *f);
 /* Size of the file on disk, 0 when unknown (a pipe). */
 uint64_t		 capture_file_size(const struct capture_file *f);
 
+/*
+ * For a pipe: wait up to timeout_ms for input when nothing is buffered.  0
+ * when none came (the caller can do housekeeping), 1 otherwise (always 1 for
+ * a regular file).
+ */
+int			 capture_file_wait(struct capture_file *f, int timeout_ms);
+
+/* A signal arrived: a read interrupted by it ends instead of retrying.
+ * Async-signal-safe. */
+void			 capture_file_interrupt(struct capture_file *f);
+
 /* Close the file and free the reader; f may be NULL. */
 void			 capture_file_close(struct capture_file *f);
 

@@ -117,7 +117,7 @@ static bool	capture_filter_match(struct capture *,
 static void	capture_free_progs(struct capture *);
 static int	capture_fail(struct capture *, char *, size_t);
 static int	capture_next_file(struct capture *, struct capture_record *,
-		    char *, size_t);
+		    int, char *, size_t);
 static int	capture_next_live(struct capture *, struct capture_record *,
 		    int, char *, size_t);
 
@@ -177,6 +177,7 @@ struct capture *
 capture_open_live(const char *iface, bool promisc, int snaplen, char *err,
     size_t errlen)
 {
+	static char	 c_default_dev[256];
 	struct capture	*c;
 	char		 ebuf[PCAP_ERRBUF_SIZE];
 	const char	*detail;
@@ -184,6 +185,22 @@ capture_open_live(const char *iface, bool promisc, int snaplen, char *err,
 	int		 rc;
 
 	ebuf[0] = '\0';
+	if (iface == NULL) {
+		/* No -r and no -i: the first device, as tcpdump and tcpflow. */
+		pcap_if_t *all = NULL;
+
+		if (pcap_findalldevs(&all, ebuf) == -1 || all == NULL) {
+			snprintf(err, errlen, "no capture device found%s%s",
+			    ebuf[0] != '\0' ? ": " : "", ebuf);
+			if (all != NULL)
+				pcap_freealldevs(all);
+			return (NULL);
+		}
+		snprintf(c_default_dev, sizeof c_default_dev, "%s",
+		    all->name);
+		pcap_freealldevs(all);
+		iface = c_default_dev;
+	}
 	if ((p = pcap_create(iface, ebuf)) == NULL) {
 		snprintf(err, errlen, "%s: %s", iface, ebuf);
 		return (NULL);
@@ -367,12 +384,12 @@ capture_next(struct capture *c, struct capture_record *rec, int timeout_ms,
 	}
 	if (c->live)
 		return (capture_next_live(c, rec, timeout_ms, err, errlen));
-	return (capture_next_file(c, rec, err, errlen));
+	return (capture_next_file(c, rec, timeout_ms, err, errlen));
 }
 
 static int
-capture_next_file(struct capture *c, struct capture_record *rec, char *err,
-    size_t errlen)
+capture_next_file(struct capture *c, struct capture_record *rec,
+    int timeout_ms, char *err, size_t errlen)
 {
 	int	 r;
 
@@ -381,6 +398,9 @@ capture_next_file(struct capture *c, struct capture_record *rec, char *err,
 			c->done = 1;
 			return (0);
 		}
+		if (timeout_ms >= 0 &&
+		    capture_file_wait(c->file, timeout_ms) == 0)
+			return (-2);	/* a quiet pipe */
 		r = capture_file_next(c->file, rec, err, errlen);
 		if (r == 1) {
 			if (c->filter != NULL &&
@@ -390,6 +410,10 @@ capture_next_file(struct capture *c, struct capture_record *rec, char *err,
 			}
 			c->st.records++;
 			return (1);
+		}
+		if (r == -1 && atomic_load(&c->stop)) {
+			c->done = 1;		/* a signal cut the read */
+			return (0);
 		}
 		if (r == -1)
 			return (capture_fail(c, err, errlen));
@@ -491,6 +515,8 @@ void
 capture_breakloop(struct capture *c)
 {
 	atomic_store(&c->stop, 1);
+	if (c->file != NULL)
+		capture_file_interrupt(c->file);
 	if (c->live) {
 		if (write(c->wake[1], "", 1) == -1) {
 			/* A full pipe already wakes the poll. */

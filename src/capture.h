@@ -62,8 +62,9 @@ int		 capture_set_filter(struct capture *c, const char *expr,
  * Next record: 1 and *rec filled; 0 at the end of all input; -1 on an error
  * (damaged or truncated file, unreadable next file, interface gone), with a
  * one-line message naming the file in err.  After -1 the capture is finished.
- * For live captures 0 is never returned; instead -2 means "no packet within
- * timeout_ms" so the caller can check for stop requests.
+ * -2 means "no packet within timeout_ms" (a live capture, or a pipe that is
+ * quiet), so the caller can check for stop requests and flush; a live
+ * capture never returns 0.  A negative timeout_ms waits as long as needed.
  */
 int		 capture_next(struct capture *c, struct capture_record *rec,
 		    int timeout_ms, char *err, size_t errlen);

@@ -174,7 +174,7 @@ dir_close(struct track *t, struct flow_conn *c, int i)
 		return;
 	d->closed = true;
 	reasm_finish(t->rc, d);
-	store_close_stream(t->rc->store, &d->ss, first);
+	store_close_stream(t->rc->store, &d->ss, first + t->cfg.tdelta_ns);
 	if (t->closed_fn != NULL && d->seen)
 		t->closed_fn(t->arg, c, i);
 }
@@ -425,6 +425,9 @@ track_segment(struct track *t, const struct pkt_meta *m)
 		c = newest = conn_new(t, &k);
 		flow_table_insert(t->table, c);
 		list_append(&t->open, c);
+	} else if (newest->close_reason == FLOW_CLOSE_TIMEOUT) {
+		/* -S tcp_timeout closed it: what comes later is a new flow. */
+		c = newest = new_instance(t, newest, FLOW_CLOSE_TIMEOUT);
 	} else if (m->flags & TCP_SYN) {
 		switch (syn_verdict(newest, i, m)) {
 		case SYN_SAME:
@@ -486,7 +489,7 @@ track_segment(struct track *t, const struct pkt_meta *m)
 				d->data_high = s + m->seglen;
 			if (d->closed)
 				store_close_stream(t->rc->store, &d->ss,
-				    conn_first_ns(c));
+				    conn_first_ns(c) + t->cfg.tdelta_ns);
 		}
 	}
 	if (m->flags & TCP_FIN) {

@@ -33,7 +33,8 @@ static const char usage_text[] =
 "Input:\n"
 "  -r FILE          read a pcap or pcapng file (repeatable; - is stdin; .gz ok)\n"
 "  -l               the remaining arguments are input files, not a filter\n"
-"  -i IFACE         capture live from IFACE (any for all)\n"
+"  -i IFACE         capture live from IFACE (any for all; without -r and -i:\n"
+"                   the first device)\n"
 "  -p               do not put the interface into promiscuous mode\n"
 "  EXPRESSION       BPF filter (tcpdump syntax), for files and interfaces\n"
 "\n"
@@ -380,11 +381,6 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	if (o->nfiles > 0 && o->iface != NULL) {
 		snprintf(err, errlen, "-r and -i: give files or an interface, "
 		    "not both");
-		return (-1);
-	}
-	if (o->nfiles == 0 && o->iface == NULL) {
-		snprintf(err, errlen, "no input: give -r FILE or -i IFACE "
-		    "(see --help)");
 		return (-1);
 	}
 	if (o->console != CONSOLE_NONE && o->hexdump)

@@ -105,6 +105,12 @@ static void
 put(struct reasm_ctx *rc, struct flow_dir *d, uint64_t off, const uint8_t *p,
     uint64_t len)
 {
+	/* The file exists once the direction has a byte, even under -b 0. */
+	if (d->ss.path == NULL && (rc->create == NULL ||
+	    rc->create(rc->arg, d) == -1)) {
+		d->truncated_bytes += len;
+		return;
+	}
 	if (rc->max_bytes != UINT64_MAX) {
 		if (off >= rc->max_bytes) {
 			d->truncated_bytes += len;
@@ -114,11 +120,6 @@ put(struct reasm_ctx *rc, struct flow_dir *d, uint64_t off, const uint8_t *p,
 			d->truncated_bytes += len - (rc->max_bytes - off);
 			len = rc->max_bytes - off;
 		}
-	}
-	if (d->ss.path == NULL && (rc->create == NULL ||
-	    rc->create(rc->arg, d) == -1)) {
-		d->truncated_bytes += len;
-		return;
 	}
 	if (store_write(rc->store, &d->ss, off, p, (size_t)len) == -1)
 		d->truncated_bytes += len;
@@ -195,6 +196,23 @@ ranges_squeeze(struct flow_dir *d)
 	r[at - 1].hi = r[at].hi;
 	memmove(&r[at], &r[at + 1], (d->nranges - at - 1) * sizeof *r);
 	d->nranges--;
+}
+
+/* Forget the first cut bytes: ranges move down, those below 0 go. */
+static void
+ranges_cut_front(struct flow_dir *d, uint64_t cut)
+{
+	struct reasm_range *r = ranges(d);
+	uint32_t i, j = 0;
+
+	for (i = 0; i < d->nranges; i++) {
+		if (r[i].hi <= cut)
+			continue;
+		r[j].lo = r[i].lo > cut ? r[i].lo - cut : 0;
+		r[j].hi = r[i].hi - cut;
+		j++;
+	}
+	d->nranges = j;
 }
 
 /* Mark [lo, hi) covered, merging neighbours. */
@@ -420,6 +438,21 @@ rebase(struct reasm_ctx *rc, struct flow_dir *d)
 			nb = d->pre[0]->seq;
 		d->base = nb;
 	}
+	if (d->syn_seen && d->base > d->file_base) {
+		/*
+		 * A late SYN put the start above bytes already in the file:
+		 * those are below ISN+1 and go.
+		 */
+		uint64_t cut = d->base - d->file_base;
+
+		if (d->ss.path != NULL)
+			rc2 = store_shift_down(rc->store, &d->ss, cut);
+		ranges_cut_front(d, cut);
+		d->printed = d->printed > cut ? d->printed - cut : 0;
+		d->file_base = d->base;
+		d->violations++;
+		nb = d->file_base;
+	}
 	shift = d->file_base - nb;
 	if (shift > 0) {
 		if (d->ss.path != NULL)
@@ -432,6 +465,12 @@ rebase(struct reasm_ctx *rc, struct flow_dir *d)
 		if (d->printed > 0)
 			d->printed += shift;
 		d->file_base = nb;
+	}
+	if (shift > 0 && rc->max_bytes != UINT64_MAX && d->ss.path != NULL &&
+	    d->ss.file_size > rc->max_bytes) {
+		/* -b counts from the new start. */
+		d->truncated_bytes += d->ss.file_size - rc->max_bytes;
+		store_truncate(rc->store, &d->ss, rc->max_bytes);
 	}
 	for (i = 0; i < d->npre; i++) {
 		struct reasm_pre *e = d->pre[i];
@@ -501,7 +540,7 @@ reasm_finish(struct reasm_ctx *rc, struct flow_dir *d)
 {
 	if (d->file_base == 0)
 		return (0);
-	if (d->npre > 0 || d->base < d->file_base)
+	if (d->npre > 0 || d->base != d->file_base)
 		return (rebase(rc, d));
 	return (0);
 }

@@ -1002,6 +1002,81 @@ store_shift_up(struct store *st, struct store_stream *s, uint64_t shift)
 }
 
 int
+store_shift_down(struct store *st, struct store_stream *s, uint64_t shift)
+{
+	struct iovec iov;
+	uint8_t *buf;
+	size_t chunk = 1u << 20;
+	uint64_t size, pos, n;
+	ssize_t r;
+	int rfd, e = 0;
+
+	if (shift == 0 || s->path == NULL)
+		return (0);
+	store_sync(st);
+	if (s->failed)
+		return (-1);
+	if (s->fd == -1) {
+		fd_make_room(st);
+		if (fd_reopen(st, s) == -1)
+			return (-1);
+	}
+	size = s->file_size;
+	rfd = openat(st->dirfd, s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (rfd == -1) {
+		set_error(st, s->path, errno);
+		return (-1);
+	}
+	buf = xmalloc(chunk);
+	/* Copy from the front forwards: reads stay ahead of writes. */
+	for (pos = shift; pos < size && e == 0; pos += n) {
+		n = size - pos > chunk ? chunk : size - pos;
+		r = pread(rfd, buf, (size_t)n, (off_t)pos);
+		if (r < 0) {
+			e = errno;
+			break;
+		}
+		if ((uint64_t)r < n)
+			memset(buf + r, 0, (size_t)(n - (uint64_t)r));
+		iov.iov_base = buf;
+		iov.iov_len = (size_t)n;
+		e = pwritev_all(s->fd, &iov, 1, pos - shift,
+		    &st->stats.bytes_written, &st->stats.writes);
+	}
+	free(buf);
+	close(rfd);
+	size = size > shift ? size - shift : 0;
+	if (e == 0 && ftruncate(s->fd, (off_t)size) == -1)
+		e = errno;
+	if (e != 0) {
+		set_error(st, s->path, e);
+		s->failed = true;
+		return (-1);
+	}
+	s->file_size = size;
+	return (0);
+}
+
+int
+store_truncate(struct store *st, struct store_stream *s, uint64_t len)
+{
+	if (s->path == NULL || s->file_size <= len)
+		return (0);
+	store_sync(st);
+	if (s->fd == -1) {
+		fd_make_room(st);
+		if (fd_reopen(st, s) == -1)
+			return (-1);
+	}
+	if (ftruncate(s->fd, (off_t)len) == -1) {
+		set_error(st, s->path, errno);
+		return (-1);
+	}
+	s->file_size = len;
+	return (0);
+}
+
+int
 store_close_stream(struct store *st, struct store_stream *s,
     uint64_t mtime_ns)
 {

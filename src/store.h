@@ -89,12 +89,24 @@ ssize_t		 store_read(struct store *st, struct store_stream *s,
 int		 store_shift_up(struct store *st, struct store_stream *s,
 		    uint64_t shift);
 
+/* Move the file down by shift bytes (the first shift bytes go away). */
+int		 store_shift_down(struct store *st, struct store_stream *s,
+		    uint64_t shift);
+
+/* Cut the file to len bytes if it is longer. */
+int		 store_truncate(struct store *st, struct store_stream *s,
+		    uint64_t len);
+
 /* Write out every staged byte.  -1 if some write failed (see
  * store_last_error). */
 int		 store_flush_all(struct store *st);
 
-/* Flush the stream, set its mtime, close its descriptor.  The path is kept
- * so a late write can reopen it. */
+/*
+ * Close the stream: its staged bytes, then its mtime and the close of its
+ * descriptor, are queued behind the current batch (so they happen at the
+ * next handoff or store_flush_all, in order).  The path is kept so a late
+ * write can reopen the file.
+ */
 int		 store_close_stream(struct store *st, struct store_stream *s,
 		    uint64_t mtime_ns);
 

@@ -257,8 +257,28 @@ fs -e http -r "$get" -o d
 verdict "-e (scanners): exit 1, one line" failed_with -e
 fs -r "$get" -i lo -o d
 verdict "-r and -i together: exit 1, one line" failed_with -r -i
-fs
-verdict "no input at all: exit 1, one line" failed_with -r
+fs -i nosuchif0 -o d
+verdict "-i with a missing interface: exit 1, one line naming it" \
+    failed_with nosuchif0
+# No -r and no -i: a live capture on the first device, as tcpflow; SIGINT
+# stops it in order (or, on a machine without devices, one line and 1).
+n=$((n + 1))
+w=$tmproot/w$n
+mkdir -p "$w" && cd "$w" || exit 99
+timeout --preserve-status -s INT 2 "$bin" -o d 'tcp port 1' >"$w.out" 2>"$w.err"
+rc=$?
+last="flowscope -o d 'tcp port 1' (SIGINT after 2 s)"
+no_input_live()
+{
+	if [ "$rc" -eq 0 ]; then
+		python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" \
+		    d/report.xml 2>/dev/null ||
+		    { why="report.xml missing or not well-formed"; return 1; }
+		return 0
+	fi
+	failed_with ""
+}
+verdict "no input: live capture on the first device until SIGINT" no_input_live
 touch "$tmproot/regular"
 fs -r "$get" -o "$tmproot/regular/sub"
 verdict "-o under a regular file: exit 1, one line naming it" \

@@ -601,13 +601,18 @@ test_timeout(void)
 	seg(40000, 0, T0 + 42 * SEC, TCP_ACK, 1012, 5001, "c");
 	stats(&ts);
 	tap_is_int((long long)ts.timeouts, 2, "idle past the timeout: closed");
-	/* Data after the timeout: no new instance, same file. */
+	/*
+	 * Data after the timeout starts a new flow, as tcpflow's
+	 * tcp_timeout does: the closed file and its report stay as they were.
+	 */
 	seg(40001, 0, T0 + 43 * SEC, TCP_ACK, 2005, 6001, "more");
 	stats(&ts);
-	tap_is_int((long long)ts.conns_total, 3, "late data after timeout: no "
-	    "new instance");
-	tap_ok(file_is("40001-00080", "idlemore", 8),
-	    "late data after timeout goes to the same file");
+	tap_is_int((long long)ts.conns_total, 4, "data after a timeout: a new "
+	    "instance");
+	tap_ok(file_is("40001-00080", "idle", 4),
+	    "data after a timeout leaves the timed-out file alone");
+	tap_ok(file_is("40001-00080c1", "more", 4),
+	    "data after a timeout goes to the next file (c1)");
 	scen_end(&s);
 	rec_is(find(40000, 0, 0), FLOW_CLOSE_EOF, "aaaaaaaaaabc",
 	    "active connection closed only at the end");
