@@ -468,9 +468,20 @@ rebase(struct reasm_ctx *rc, struct flow_dir *d)
 	}
 	if (shift > 0 && rc->max_bytes != UINT64_MAX && d->ss.path != NULL &&
 	    d->ss.file_size > rc->max_bytes) {
-		/* -b counts from the new start. */
-		d->truncated_bytes += d->ss.file_size - rc->max_bytes;
-		store_truncate(rc->store, &d->ss, rc->max_bytes);
+		/*
+		 * -b counts from the new start: keep what lies below it, up
+		 * to its last captured byte (no trailing hole).
+		 */
+		uint64_t lim = 0, hi;
+
+		r = ranges(d);
+		for (i = 0; i < d->nranges && r[i].lo < rc->max_bytes; i++) {
+			hi = r[i].hi < rc->max_bytes ? r[i].hi : rc->max_bytes;
+			if (hi > lim)
+				lim = hi;
+		}
+		d->truncated_bytes += d->ss.file_size - lim;
+		store_truncate(rc->store, &d->ss, lim);
 	}
 	for (i = 0; i < d->npre; i++) {
 		struct reasm_pre *e = d->pre[i];

@@ -764,7 +764,7 @@ store_create(struct store *st, struct store_stream *s,
 	char path[PATH_MAX];
 	char *slash;
 	uint32_t c;
-	int fd, saved;
+	int fd = -1, saved;
 
 	fd_make_room(st);
 	for (c = *count; c < UINT32_MAX; c++) {
@@ -802,6 +802,10 @@ store_create(struct store *st, struct store_stream *s,
 			    st->dir, path);
 			return (-1);
 		}
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: no free file name", st->dir);
+		return (-1);
 	}
 	*count = c;
 	free(s->path);
@@ -933,82 +937,127 @@ store_read(struct store *st, struct store_stream *s, uint64_t off,
 	return ((ssize_t)got);
 }
 
-int
-store_shift_up(struct store *st, struct store_stream *s, uint64_t shift)
+/* A run of data in a (sparse) file. */
+struct store_extent {
+	uint64_t	 lo;
+	uint64_t	 hi;
+};
+
+/*
+ * The data extents of fd below size (SEEK_DATA/SEEK_HOLE), so that moving a
+ * sparse file costs its data, not its holes.  Where the file system cannot
+ * tell, the whole file is one extent.
+ */
+static struct store_extent *
+list_extents(int fd, uint64_t size, size_t *n)
+{
+	struct store_extent *e = NULL;
+	size_t cap = 0;
+	off_t d, h;
+	uint64_t pos = 0;
+
+	*n = 0;
+	while (pos < size) {
+		d = lseek(fd, (off_t)pos, SEEK_DATA);
+		if (d == -1 && errno == ENXIO)
+			break;
+		if (d == -1) {
+			/* No SEEK_DATA here: treat everything as data. */
+			free(e);
+			e = xmalloc(sizeof *e);
+			e->lo = 0;
+			e->hi = size;
+			*n = 1;
+			return (e);
+		}
+		h = lseek(fd, d, SEEK_HOLE);
+		if (h == -1 || (uint64_t)h > size)
+			h = (off_t)size;
+		if ((uint64_t)d >= size)
+			break;
+		if (*n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			e = xreallocarray(e, cap, sizeof *e);
+		}
+		e[*n].lo = (uint64_t)d;
+		e[*n].hi = (uint64_t)h;
+		(*n)++;
+		pos = (uint64_t)h;
+	}
+	return (e);
+}
+
+/* Copy [src, src+len) to dst, in the direction that never reads a byte
+ * already overwritten.  0 or an errno. */
+static int
+copy_range(struct store *st, int rfd, int wfd, uint64_t src, uint64_t dst,
+    uint64_t len, uint8_t *buf, size_t chunk)
 {
 	struct iovec iov;
-	uint8_t *buf;
-	size_t chunk = 1u << 20;
-	uint64_t size, pos, n;
+	uint64_t done = 0, n, at;
 	ssize_t r;
-	int rfd, e = 0;
+	int e;
 
-	if (shift == 0 || s->path == NULL)
-		return (0);
-	store_sync(st);
-	if (s->failed)
-		return (-1);
-	if (s->fd == -1) {
-		fd_make_room(st);
-		if (fd_reopen(st, s) == -1)
-			return (-1);
-	}
-	size = s->file_size;
-	rfd = openat(st->dirfd, s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (rfd == -1) {
-		set_error(st, s->path, errno);
-		return (-1);
-	}
-	buf = xmalloc(chunk);
-	/* Copy from the end backwards so nothing is overwritten unread. */
-	pos = size;
-	while (pos > 0 && e == 0) {
-		n = pos > chunk ? chunk : pos;
-		pos -= n;
-		r = pread(rfd, buf, (size_t)n, (off_t)pos);
-		if (r < 0) {
-			e = errno;
-			break;
-		}
+	while (done < len) {
+		n = len - done > chunk ? chunk : len - done;
+		/* Moving up: copy from the end; moving down: from the front. */
+		at = dst > src ? len - done - n : done;
+		r = pread(rfd, buf, (size_t)n, (off_t)(src + at));
+		if (r < 0)
+			return (errno);
 		if ((uint64_t)r < n)
 			memset(buf + r, 0, (size_t)(n - (uint64_t)r));
 		iov.iov_base = buf;
 		iov.iov_len = (size_t)n;
-		e = pwritev_all(s->fd, &iov, 1, pos + shift,
-		    &st->stats.bytes_written, &st->stats.writes);
+		e = pwritev_all(wfd, &iov, 1, dst + at, &st->stats.bytes_written,
+		    &st->stats.writes);
+		if (e != 0)
+			return (e);
+		done += n;
 	}
-	/* The old place of the moved bytes must read back as NULs. */
-	if (e == 0) {
-		uint64_t z = size < shift ? size : shift;
-
-		memset(buf, 0, chunk);
-		for (pos = 0; pos < z && e == 0; pos += n) {
-			n = z - pos > chunk ? chunk : z - pos;
-			iov.iov_base = buf;
-			iov.iov_len = (size_t)n;
-			e = pwritev_all(s->fd, &iov, 1, pos,
-			    &st->stats.bytes_written, &st->stats.writes);
-		}
-	}
-	free(buf);
-	close(rfd);
-	if (e != 0) {
-		set_error(st, s->path, e);
-		s->failed = true;
-		return (-1);
-	}
-	s->file_size = size + shift;
 	return (0);
 }
 
-int
-store_shift_down(struct store *st, struct store_stream *s, uint64_t shift)
+/* Make [lo, hi) read back as NULs: punch a hole, or write zeros. */
+static int
+zero_range(struct store *st, int wfd, uint64_t lo, uint64_t hi, uint8_t *buf,
+    size_t chunk)
 {
 	struct iovec iov;
+	uint64_t n;
+	int e;
+
+	if (lo >= hi)
+		return (0);
+	if (fallocate(wfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+	    (off_t)lo, (off_t)(hi - lo)) == 0)
+		return (0);
+	memset(buf, 0, chunk);
+	for (; lo < hi; lo += n) {
+		n = hi - lo > chunk ? chunk : hi - lo;
+		iov.iov_base = buf;
+		iov.iov_len = (size_t)n;
+		e = pwritev_all(wfd, &iov, 1, lo, &st->stats.bytes_written,
+		    &st->stats.writes);
+		if (e != 0)
+			return (e);
+	}
+	return (0);
+}
+
+/*
+ * Move the file's contents by delta bytes (up: a gap of NULs appears in
+ * front; down: the first -delta bytes go), copying data extents only, then
+ * clear what the old extents leave behind.  Rare: reassembly learns of data
+ * in front of a file's first byte, or of a late SYN.
+ */
+static int
+store_move(struct store *st, struct store_stream *s, uint64_t shift, bool up)
+{
+	struct store_extent *ex;
 	uint8_t *buf;
-	size_t chunk = 1u << 20;
-	uint64_t size, pos, n;
-	ssize_t r;
+	size_t chunk = 1u << 20, n, i, k;
+	uint64_t size, lo, hi, nlo, nhi, cut = up ? 0 : shift;
 	int rfd, e = 0;
 
 	if (shift == 0 || s->path == NULL)
@@ -1028,25 +1077,39 @@ store_shift_down(struct store *st, struct store_stream *s, uint64_t shift)
 		return (-1);
 	}
 	buf = xmalloc(chunk);
-	/* Copy from the front forwards: reads stay ahead of writes. */
-	for (pos = shift; pos < size && e == 0; pos += n) {
-		n = size - pos > chunk ? chunk : size - pos;
-		r = pread(rfd, buf, (size_t)n, (off_t)pos);
-		if (r < 0) {
-			e = errno;
-			break;
-		}
-		if ((uint64_t)r < n)
-			memset(buf + r, 0, (size_t)(n - (uint64_t)r));
-		iov.iov_base = buf;
-		iov.iov_len = (size_t)n;
-		e = pwritev_all(s->fd, &iov, 1, pos - shift,
-		    &st->stats.bytes_written, &st->stats.writes);
+	ex = list_extents(rfd, size, &n);
+	/* Up: the highest extent first; down: the lowest first. */
+	for (k = 0; k < n && e == 0; k++) {
+		i = up ? n - 1 - k : k;
+		lo = ex[i].lo > cut ? ex[i].lo : cut;
+		if (lo >= ex[i].hi)
+			continue;
+		e = copy_range(st, rfd, s->fd, lo, up ? lo + shift : lo - shift,
+		    ex[i].hi - lo, buf, chunk);
 	}
+	/* Old data that no moved extent covered now must read as NULs. */
+	for (i = 0; i < n && e == 0; i++) {
+		lo = ex[i].lo;
+		hi = ex[i].hi;
+		for (k = 0; k < n && lo < hi && e == 0; k++) {
+			nlo = up ? ex[k].lo + shift : (ex[k].lo > cut ?
+			    ex[k].lo - cut : 0);
+			nhi = up ? ex[k].hi + shift : (ex[k].hi > cut ?
+			    ex[k].hi - cut : 0);
+			if (nhi <= lo || nlo >= hi)
+				continue;
+			if (nlo > lo)
+				e = zero_range(st, s->fd, lo, nlo, buf, chunk);
+			lo = nhi;
+		}
+		if (e == 0 && lo < hi)
+			e = zero_range(st, s->fd, lo, hi, buf, chunk);
+	}
+	free(ex);
 	free(buf);
 	close(rfd);
-	size = size > shift ? size - shift : 0;
-	if (e == 0 && ftruncate(s->fd, (off_t)size) == -1)
+	size = up ? size + shift : (size > shift ? size - shift : 0);
+	if (e == 0 && !up && ftruncate(s->fd, (off_t)size) == -1)
 		e = errno;
 	if (e != 0) {
 		set_error(st, s->path, e);
@@ -1055,6 +1118,18 @@ store_shift_down(struct store *st, struct store_stream *s, uint64_t shift)
 	}
 	s->file_size = size;
 	return (0);
+}
+
+int
+store_shift_up(struct store *st, struct store_stream *s, uint64_t shift)
+{
+	return (store_move(st, s, shift, true));
+}
+
+int
+store_shift_down(struct store *st, struct store_stream *s, uint64_t shift)
+{
+	return (store_move(st, s, shift, false));
 }
 
 int
