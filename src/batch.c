@@ -272,15 +272,10 @@ rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return (remove(path));
 }
 
+/* -z and -U, once the input and outputs are open. */
 static int
-drop_privileges(const struct opts *o)
+drop_privileges(const struct opts *o, const struct passwd *pw)
 {
-	struct passwd *pw = NULL;
-
-	if (o->user != NULL && (pw = getpwnam(o->user)) == NULL) {
-		log_warnx("-U %s: no such user", o->user);
-		return (-1);
-	}
 	if (o->chroot_dir != NULL) {
 		if (chroot(o->chroot_dir) == -1 || chdir("/") == -1) {
 			log_warn("-z %s", o->chroot_dir);
@@ -302,28 +297,13 @@ drop_privileges(const struct opts *o)
 	return (0);
 }
 
-/* mkdir -p path; -1 with errno set. */
-static int
-make_dirs(const char *path)
+/* What we create for -U USER must be writable by USER afterwards. */
+static void
+give_to(const struct passwd *pw, const char *path)
 {
-	char buf[PATH_MAX];
-	char *s;
-
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	for (s = buf + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return (-1);
-		*s = '/';
-	}
-	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-		return (-1);
-	return (0);
+	if (pw != NULL && path != NULL && chown(path, pw->pw_uid,
+	    pw->pw_gid) == -1)
+		log_warn("-U %s: chown %s", pw->pw_name, path);
 }
 
 static uint64_t
@@ -354,8 +334,14 @@ batch_open(struct batch *b)
 	char err[1024], rpath[PATH_MAX];
 	char tmpl[PATH_MAX];
 	const char *tmp;
+	struct passwd *pw = NULL;
+	bool made_dir = false;
 	int lt;
 
+	if (o->user != NULL && (pw = getpwnam(o->user)) == NULL) {
+		log_warnx("-U %s: no such user", o->user);
+		return (-1);
+	}
 	b->fname = flow_name_new(o->template, err, sizeof err);
 	if (b->fname == NULL) {
 		log_warnx("-T: %s", err);
@@ -396,13 +382,18 @@ batch_open(struct batch *b)
 		}
 		b->spool = xstrdup(tmpl);
 		sc.dir = b->spool;
-	} else
+		give_to(pw, b->spool);
+	} else {
 		sc.dir = o->outdir;
+		made_dir = access(o->outdir, F_OK) == -1;
+	}
 	b->store = store_new(&sc, err, sizeof err);
 	if (b->store == NULL) {
 		log_warnx("%s", err);
 		return (-1);
 	}
+	if (made_dir)
+		give_to(pw, o->outdir);
 
 	/* report.xml: not in console modes unless -X asks for it. */
 	if (o->enable_report && (o->console == CONSOLE_NONE ||
@@ -413,7 +404,7 @@ batch_open(struct batch *b)
 			snprintf(rpath, sizeof rpath, "report.xml");
 		else {
 			/* With -FX the store does not make -o DIR. */
-			if (b->spool != NULL && make_dirs(o->outdir) == -1) {
+			if (b->spool != NULL && store_mkdir_p(o->outdir) == -1) {
 				log_warn("%s", o->outdir);
 				return (-1);
 			}
@@ -430,6 +421,7 @@ batch_open(struct batch *b)
 			log_warnx("%s", err);
 			return (-1);
 		}
+		give_to(pw, rpath);
 	}
 	if (o->dump_file != NULL) {
 		b->dump = capture_dump_open(o->dump_file, lt >= 0 ? lt : 1, err,
@@ -439,7 +431,7 @@ batch_open(struct batch *b)
 			return (-1);
 		}
 	}
-	if (drop_privileges(o) == -1)
+	if (drop_privileges(o, pw) == -1)
 		return (-1);
 	return (0);
 }

@@ -213,6 +213,12 @@ batch_free(struct store_batch *b)
 	free(b->ops);
 }
 
+int
+store_mkdir_p(const char *path)
+{
+	return (mkdir_parents(AT_FDCWD, path));
+}
+
 struct store *
 store_new(const struct store_config *cfg, char *err, size_t errlen)
 {

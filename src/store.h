@@ -57,6 +57,9 @@ struct store_stats {
 
 struct store;
 
+/* mkdir -p path (relative to the cwd); -1 with errno set. */
+int		 store_mkdir_p(const char *path);
+
 struct store	*store_new(const struct store_config *cfg, char *err,
 		    size_t errlen);
 void		 store_stream_init(struct store_stream *s);

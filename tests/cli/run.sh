@@ -616,6 +616,10 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	fs -r "$get" -o u -U nobody
 	verdict "-U nobody: files written by nobody" \
 	    eval 'succeeded && same_tree u "$r_get" && [ "$(stat -c %U u/$get_c)" = nobody ] && wellformed u/report.xml'
+	# A directory flowscope makes for -U USER belongs to USER.
+	fs -r "$get" -o new/sub -U nobody
+	verdict "-U nobody -o NEWDIR: the new directory is nobody's, files written" \
+	    eval 'succeeded && same_tree new/sub "$r_get" && [ "$(stat -c %U new/sub)" = nobody ] && wellformed new/sub/report.xml'
 	chmod 700 "$tmproot"
 	mkdir -p "$tmproot/w$((n + 1))/jail"
 	# LeakSanitizer cannot work inside the chroot (no /proc): off here.
@@ -625,6 +629,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	    eval 'succeeded && same_tree d "$r_get" && wellformed d/report.xml'
 else
 	tap_skip "-U nobody: files written by nobody" "not root"
+	tap_skip "-U nobody -o NEWDIR: the new directory is nobody's" "not root"
 	tap_skip "-z DIR: chroot after opening input and output" "not root"
 fi
 
