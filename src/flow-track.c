@@ -315,21 +315,34 @@ syn_verdict(const struct flow_conn *c, int i, const struct pkt_meta *m)
 	return (SYN_IGNORE);			/* another ISN, still open */
 }
 
-/* The instance a packet without SYN belongs to. */
+/*
+ * The instance a packet without SYN belongs to: the newest whose window in
+ * the packet's direction holds its sequence number (or, if that side has
+ * sent nothing there yet, whose peer window holds its acknowledgment).
+ * *fits tells whether one did; if none, the newest is returned.
+ */
 static struct flow_conn *
-pick_instance(struct flow_conn *newest, int i, const struct pkt_meta *m)
+pick_instance(struct flow_conn *newest, int i, const struct pkt_meta *m,
+    bool *fits)
 {
 	struct flow_conn *c;
 
-	if (newest->older == NULL)
+	*fits = true;
+	if (newest->older == NULL && !newest->fin_or_rst)
 		return (newest);
 	for (c = newest; c != NULL; c = c->older) {
-		if (c->dir[i].seen) {
-			if (in_window(c, i, m->seq))
+		const struct flow_dir *d = &c->dir[i];
+
+		if (d->seen) {
+			/* A side sends no data after its FIN (RFC 9293). */
+			if (in_window(c, i, m->seq) && !(m->paylen > 0 &&
+			    d->fin_seen && seq_unwrap(d->seq_high, m->seq) >=
+			    d->fin_seq))
 				return (c);
 		} else if ((m->flags & TCP_ACK) && in_window(c, 1 - i, m->ack))
 			return (c);
 	}
+	*fits = false;
 	return (newest);
 }
 
@@ -394,6 +407,13 @@ dir_note_packet(struct track *t, struct flow_conn *c, int i,
 		if (s < d->seq_low)
 			d->seq_low = s;
 	}
+	if ((m->flags & TCP_ACK) && p->seen) {
+		/* What the peer acknowledges tells where its stream starts. */
+		uint64_t a = seq_unwrap(p->seq_high, m->ack);
+
+		if (p->acked_low == 0 || a < p->acked_low)
+			p->acked_low = a;
+	}
 	d->last_ns = m->ts_ns;
 	d->packets++;
 	d->len += m->wirelen;
@@ -441,8 +461,18 @@ track_segment(struct track *t, const struct pkt_meta *m)
 			t->st.syn_ignored++;
 			return;
 		}
-	} else
-		c = pick_instance(newest, i, m);
+	} else {
+		bool fits;
+
+		c = pick_instance(newest, i, m, &fits);
+		/*
+		 * Data far outside every window of a closed connection is
+		 * the next connection on this 4-tuple, captured before its
+		 * SYN (reordering): it must not land in the old file.
+		 */
+		if (!fits && m->paylen > 0 && newest->fin_or_rst)
+			c = newest = new_instance(t, newest, FLOW_CLOSE_REUSE);
+	}
 
 	d = &c->dir[i];
 	dir_note_packet(t, c, i, m);
@@ -487,9 +517,12 @@ track_segment(struct track *t, const struct pkt_meta *m)
 			reasm_data(t->rc, d, s, m->payload, m->paylen);
 			if (s + m->seglen > d->data_high)
 				d->data_high = s + m->seglen;
-			if (d->closed)
+			if (d->closed) {
+				/* Late bytes, maybe in front: settle again. */
+				reasm_finish(t->rc, d);
 				store_close_stream(t->rc->store, &d->ss,
 				    conn_first_ns(c) + t->cfg.tdelta_ns);
+			}
 		}
 	}
 	if (m->flags & TCP_FIN) {
@@ -516,7 +549,8 @@ track_segment(struct track *t, const struct pkt_meta *m)
 		struct flow_dir *x = &c->dir[j];
 
 		if (x->fin_seen && !x->closed &&
-		    reasm_complete_to(x, x->fin_seq))
+		    reasm_complete_to(x, x->fin_seq) && (x->syn_seen ||
+		    x->acked_low == 0 || x->acked_low >= x->base))
 			dir_close(t, c, j);
 	}
 	if (c->dir[0].closed && c->dir[1].closed &&

@@ -51,6 +51,7 @@ struct flow_dir {
 	uint64_t	 base;		/* stream offset 0 (ISN+1 or lowest) */
 	uint64_t	 file_base;	/* seq of file offset 0, 0 if no file */
 	uint64_t	 fin_seq;	/* seq of the FIN, 0 if none */
+	uint64_t	 acked_low;	/* lowest ack the peer sent, 0 none */
 	uint32_t	 isn;
 	uint32_t	 max_window;	/* largest scaled window it advertised */
 	int8_t		 wscale;	/* from its SYN, -1 unknown */

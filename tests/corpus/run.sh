@@ -21,7 +21,8 @@ case $bin in
 /*) ;;
 *) bin=$PWD/$bin ;;
 esac
-corpus=$srcdir/tests/corpus
+# CORPUS_DIR: another folder of the same layout (tests/regress uses it).
+corpus=${CORPUS_DIR:-$srcdir/tests/corpus}
 capdir=$corpus/captures
 truthdir=$corpus/truth
 expectfile=$corpus/expect-exit.tsv
