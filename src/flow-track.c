@@ -485,7 +485,9 @@ track_segment(struct track *t, const struct pkt_meta *m)
 	s = seq_unwrap(d->seq_high, m->seq);
 	if (m->flags & TCP_SYN) {
 		d->pure_syn = !(m->flags & TCP_ACK);
-		if (!d->syn_seen) {
+		/* A late SYN fixes the start, unless the direction was
+		 * already finished and reported. */
+		if (!d->syn_seen && !d->closed) {
 			d->syn_seen = true;
 			d->isn = m->seq;
 			d->base = s + 1;

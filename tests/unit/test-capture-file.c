@@ -8,6 +8,10 @@
  * source tree) are checked against the record counts tshark reports; those
  * checks are skipped when the corpus is absent.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "capture-file.h"
 
 #include <sys/stat.h>

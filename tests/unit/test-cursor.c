@@ -2,6 +2,10 @@
  * test-cursor.c: every cursor.h reader at its exact edges (0 bytes left,
  * len - 1, len, SIZE_MAX lengths) and the sticky error.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "cursor.h"
 
 #include <stdint.h>

@@ -10,6 +10,10 @@
  * Frames are built back to front-agnostic: headers are appended to a byte
  * buffer and their length fields patched once the inner part is known.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "decode.h"
 
 #include <dirent.h>
@@ -1157,7 +1161,7 @@ test_captures(void)
 {
 	DIR *dir;
 	struct dirent *de;
-	char path[1024];
+	char path[2048];
 	uint8_t *p, *q;
 	size_t len, i, cut;
 	long n, ntcp, nt2, flows;

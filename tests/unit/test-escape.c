@@ -6,6 +6,10 @@
  * are the arrays below; each packet's text is what tcpflow printed between
  * the "name: " header and the trailing blank line.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "escape.h"
 
 #include <stdio.h>

@@ -4,6 +4,10 @@
  * inet_ntop).  Expected names come from tcpflow 1.6.1 runs recorded in
  * shared/research/tcpflow-1.6.1.md section 2.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "flow-name.h"
 
 #include <arpa/inet.h>

@@ -5,6 +5,10 @@
  * at every stage, removal and replacement in the middle of a rehash, foreach
  * visiting each newest instance exactly once, and the spread of the hash.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "flow-table.h"
 
 #include <stdio.h>

@@ -4,6 +4,10 @@
  * the memory and count budgets, IPv6 keys, the 65535-byte limit and
  * inconsistent fragments.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "ip-frag.h"
 
 #include <stdio.h>

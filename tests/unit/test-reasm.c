@@ -8,6 +8,10 @@
  * queries, the range cap, the console callback, and random delivery orders
  * against a byte model (truth/README.md, "Stream contents of one direction").
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "reasm.h"
 
 #include <sys/stat.h>

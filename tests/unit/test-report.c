@@ -4,6 +4,10 @@
  * report_add (as after a SIGKILL), and reports write errors (/dev/full,
  * RLIMIT_FSIZE) as -1 with a message naming the file.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "report.h"
 
 #include <sys/resource.h>

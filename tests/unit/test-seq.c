@@ -3,6 +3,10 @@
  * unwrapping 32-bit sequence numbers to 64 bits forwards and backwards across
  * several wraps.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "seq.h"
 
 #include <stdint.h>

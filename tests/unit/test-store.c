@@ -7,6 +7,10 @@
  * staged bytes back; shifting a file up; mtimes on close; and a write error
  * (RLIMIT_FSIZE, SIGXFSZ ignored) that must be reported, counted and survived.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "store.h"
 
 #include <sys/resource.h>
