@@ -475,6 +475,7 @@ report_finish(struct batch *b, bool interrupted)
 	COUNTER("keepalives_ignored", ts.keepalives);
 	COUNTER("syn_ignored", ts.syn_ignored);
 	COUNTER("late_packets", ts.late_packets);
+	COUNTER("late_packets_dropped", ts.late_forgotten);
 	COUNTER("connections_evicted", ts.evicted);
 	COUNTER("write_errors", ss.write_errors);
 #undef COUNTER
@@ -523,6 +524,8 @@ batch_loop(struct batch *b)
 			 * files within a second, even if nothing else comes.
 			 */
 			store_flush_all(b->store);
+			if (b->report != NULL)
+				report_flush(b->report, err, sizeof err);
 			last_flush = mono_ms();
 			if (rv == -2)
 				continue;

@@ -163,6 +163,18 @@ escape_xml(FILE *out, const char *s)
 	p = (const uint8_t *)s;
 	len = strlen(s);
 	while (len > 0) {
+		/* A run of plain ASCII goes out in one write. */
+		for (n = 0; n < len && p[n] >= 0x20 && p[n] < 0x7f &&
+		    p[n] != '&' && p[n] != '<' && p[n] != '>' && p[n] != '\'' &&
+		    p[n] != '"'; n++)
+			;
+		if (n > 0) {
+			if (fwrite(p, 1, n, out) != n)
+				return (-1);
+			p += n;
+			len -= n;
+			continue;
+		}
 		n = utf8_seq(p, len, &cp);
 		if (n == 0) {
 			if (fputc('?', out) == EOF)

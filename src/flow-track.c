@@ -26,7 +26,25 @@
 #define TRACK_MAX_CHAIN		8
 #define TRACK_LINGER_NS		(300ull * 1000000000ull)
 #define TRACK_MAX_CONNS		1000000ull
+#define TRACK_MAX_CLOSED	4096ull
+#define TRACK_TOMBS		65536u		/* power of two */
 #define TRACK_MIN_WINDOW	65535u
+
+/*
+ * What is left of a connection freed after its close: enough to tell a late
+ * packet of it from the next connection on the same 4-tuple, in 40 bytes
+ * instead of a whole flow_conn.  A direct-mapped cache: a newer tombstone
+ * simply replaces an older one in its slot.
+ */
+struct tomb {
+	uint64_t	 hash;		/* flow_key_hash, 0: empty */
+	uint32_t	 low[2];	/* lowest sequence number per side */
+	uint32_t	 end[2];	/* its FIN, or the end of its data */
+	uint32_t	 count[2];	/* next file counter per side */
+	uint32_t	 instance;
+	uint8_t		 seen[2];
+	uint8_t		 fin[2];
+};
 
 struct conn_list {
 	struct flow_conn *head;		/* least recently active */
@@ -41,6 +59,7 @@ struct track {
 	struct flow_table	*table;
 	struct conn_list	 open;
 	struct conn_list	 closed;
+	struct tomb		*tombs;		/* TRACK_TOMBS, lazily */
 	uint64_t		 next_conn_id;
 	uint64_t		 next_flow_id;
 	uint64_t		 now_ns;
@@ -71,6 +90,8 @@ track_new(const struct track_config *cfg, struct reasm_ctx *rc,
 		t->cfg.linger_ns = TRACK_LINGER_NS;
 	if (t->cfg.max_conns == 0)
 		t->cfg.max_conns = TRACK_MAX_CONNS;
+	if (t->cfg.max_closed == 0)
+		t->cfg.max_closed = TRACK_MAX_CLOSED;
 	t->rc = rc;
 	t->closed_fn = closed;
 	t->arg = arg;
@@ -202,6 +223,70 @@ conn_close(struct track *t, struct flow_conn *c, enum flow_close why)
 	list_append(&t->closed, c);
 }
 
+static struct tomb *
+tomb_slot(struct track *t, uint64_t h)
+{
+	if (t->tombs == NULL)
+		t->tombs = xcalloc(TRACK_TOMBS, sizeof *t->tombs);
+	return (&t->tombs[h & (TRACK_TOMBS - 1)]);
+}
+
+/* Remember enough of closed instance c to recognise its late packets. */
+static void
+tomb_put(struct track *t, const struct flow_conn *c)
+{
+	uint64_t h = flow_key_hash(&c->key) | 1;
+	struct tomb *tb = tomb_slot(t, h);
+	int i;
+
+	tb->hash = h;
+	tb->instance = c->instance;
+	for (i = 0; i < 2; i++) {
+		const struct flow_dir *d = &c->dir[i];
+		uint64_t end = d->data_high > d->seq_high ? d->data_high :
+		    d->seq_high;
+
+		/*
+		 * Only a connection that ended (FIN or RST) has late packets;
+		 * one evicted while open goes on in a new instance.
+		 */
+		tb->seen[i] = d->seen && c->fin_or_rst;
+		tb->fin[i] = d->fin_seen;
+		tb->low[i] = (uint32_t)d->seq_low;
+		tb->end[i] = (uint32_t)(d->fin_seen ? d->fin_seq : end);
+		tb->count[i] = d->count + (d->ss.path != NULL);
+	}
+}
+
+static struct tomb *
+tomb_find(struct track *t, const struct flow_key *k)
+{
+	uint64_t h = flow_key_hash(k) | 1;
+	struct tomb *tb;
+
+	if (t->tombs == NULL)
+		return (NULL);
+	tb = tomb_slot(t, h);
+	return (tb->hash == h ? tb : NULL);
+}
+
+/* Is m a late packet of the connection tb remembers? */
+static bool
+tomb_fits(const struct tomb *tb, int i, const struct pkt_meta *m)
+{
+	int32_t below = seq_diff(tb->low[i], m->seq);
+	int32_t past = seq_diff(m->seq, tb->end[i]);
+
+	if ((m->flags & TCP_SYN) || !tb->seen[i])
+		return (false);
+	if (below > (int32_t)TRACK_MIN_WINDOW)
+		return (false);
+	/* No data at or after a FIN; ACKs may sit at its sequence number. */
+	if (m->paylen > 0)
+		return (tb->fin[i] ? past < 0 : past <= (int32_t)TRACK_MIN_WINDOW);
+	return (past <= (tb->fin[i] ? 1 : (int32_t)TRACK_MIN_WINDOW));
+}
+
 /* Free a newest instance and its whole chain (all closed by then). */
 static void
 chain_free(struct track *t, struct flow_conn *c)
@@ -216,6 +301,7 @@ chain_free(struct track *t, struct flow_conn *c)
 	 */
 	if (c->close_reason == FLOW_OPEN)
 		conn_close(t, c, FLOW_CLOSE_EVICT);
+	tomb_put(t, c);
 	flow_table_remove(t->table, c);
 	list_unlink(list_of(t, c), c);
 	while (c != NULL) {
@@ -241,7 +327,8 @@ expire(struct track *t)
 			conn_close(t, c, FLOW_CLOSE_TIMEOUT);
 	}
 	while ((c = t->closed.head) != NULL &&
-	    c->last_ns + t->cfg.linger_ns < t->now_ns)
+	    (c->last_ns + t->cfg.linger_ns < t->now_ns ||
+	    t->st.conns_in_memory - t->st.conns_open > t->cfg.max_closed))
 		chain_free(t, c);
 	while (t->st.conns_in_memory > t->cfg.max_conns) {
 		if ((c = t->closed.head) == NULL &&
@@ -442,7 +529,21 @@ track_segment(struct track *t, const struct pkt_meta *m)
 	    m->has_vlan, m->vlan);
 	newest = flow_table_lookup(t->table, &k);
 	if (newest == NULL) {
+		struct tomb *tb = tomb_find(t, &k);
+
+		if (tb != NULL && tomb_fits(tb, i, m)) {
+			/* A late packet of a connection already freed. */
+			t->st.late_forgotten++;
+			return;
+		}
 		c = newest = conn_new(t, &k);
+		if (tb != NULL) {
+			/* The next connection on a 4-tuple seen before. */
+			c->instance = tb->instance + 1;
+			c->dir[0].count = tb->count[0];
+			c->dir[1].count = tb->count[1];
+			tb->hash = 0;
+		}
 		flow_table_insert(t->table, c);
 		list_append(&t->open, c);
 	} else if (newest->close_reason == FLOW_CLOSE_TIMEOUT) {
@@ -588,5 +689,6 @@ track_free(struct track *t)
 	while ((c = t->closed.head) != NULL)
 		chain_free(t, c);
 	flow_table_free(t->table);
+	free(t->tombs);
 	free(t);
 }

@@ -1,8 +1,9 @@
 /*
  * report.h: report.xml, the DFXML run report tcpflow users know, written
  * incrementally: the header when the run starts, one <fileobject> per
- * direction as its flow closes (flushed at once, so after SIGKILL the file is
- * a readable prefix), and the trailer at the end of the run.
+ * direction as its flow closes (whole fileobjects reach the file within
+ * 100 ms, or at report_flush(), so after SIGKILL the file is a readable
+ * prefix), and the trailer at the end of the run.
  *
  * Structure and attribute names follow tcpflow 1.6.1 (see
  * ../shared/research/tcpflow-1.6.1.md section 4), fixing its faults: the real
@@ -80,9 +81,13 @@ struct report;
 struct report	*report_open(const char *path, const struct report_info *info,
 		    char *err, size_t errlen);
 
-/* Append one fileobject and flush it.  -1 on a write error (message in err). */
+/* Append one fileobject (written out within 100 ms).  -1 on a write error
+ * (message in err). */
 int		 report_add(struct report *r, const struct report_dir *d,
 		    char *err, size_t errlen);
+
+/* Write out what report_add() buffered.  -1 on a write error. */
+int		 report_flush(struct report *r, char *err, size_t errlen);
 
 /*
  * Write the trailer (summary, counters, rusage) and close.  Safe to call once

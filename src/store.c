@@ -52,7 +52,7 @@
 #include "xmalloc.h"
 
 #ifndef STORE_STAGE_DEFAULT
-#define STORE_STAGE_DEFAULT	(4u << 20)
+#define STORE_STAGE_DEFAULT	(2u << 20)
 #endif
 #define STORE_IOV_MAX		64
 

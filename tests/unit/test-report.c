@@ -310,7 +310,9 @@ main(void)
 
 	for (i = 0; i < 3; i++) {
 		rv = report_add(r, &d[i], err, sizeof(err));
-		if (!tap_is_int(rv, 0, "report_add"))
+		if (rv == 0)
+			rv = report_flush(r, err, sizeof(err));
+		if (!tap_is_int(rv, 0, "report_add + report_flush"))
 			tap_diag("%s", err);
 		/* as if killed now: the file ends on a whole fileobject */
 		doc = slurp(path, &len);
@@ -430,15 +432,18 @@ main(void)
 		setrlimit(RLIMIT_FSIZE, &rl);
 		/* stdout may be a file too: restore the limit before TAP */
 		rv = 0;
-		for (i = 0; i < 10 && rv == 0; i++)
+		for (i = 0; i < 10 && rv == 0; i++) {
 			rv = report_add(r, &d[i % 3], err, sizeof(err));
+			if (rv == 0)
+				rv = report_flush(r, err, sizeof(err));
+		}
 		rv2 = report_add(r, &d[0], err2, sizeof(err2));
 		memset(&sum, 0, sizeof(sum));
 		rv3 = report_close(r, &sum, err3, sizeof(err3));
 		setrlimit(RLIMIT_FSIZE, &old);
 		tap_ok(rv == -1 && strstr(err, path) == err &&
 		    strstr(err, "File too large") != NULL,
-		    "report_add write error: %s", rv == -1 ? err : "none");
+		    "report_add/report_flush write error: %s", rv == -1 ? err : "none");
 		tap_is_int(rv2, -1, "later report_add fails too");
 		tap_ok(rv3 == -1 && strstr(err3, path) == err3,
 		    "report_close after error: %s", err3);

@@ -661,6 +661,47 @@ test_evict(void)
 	    "the returning key writes c1, never overwrites");
 }
 
+/* Closed connections beyond max_closed are freed to a small tombstone. */
+static void
+test_tombstone(void)
+{
+	struct scen s;
+	struct track_config tc;
+	struct track_stats ts;
+
+	memset(&tc, 0, sizeof tc);
+	tc.max_closed = 1;
+	scen_begin(&s, "tomb", &tc);
+	handshake(42000, T0, 1000, 5000);
+	seg(42000, 0, T0 + 2 * MS, TCP_ACK, 1001, 5001, "abc");
+	seg(42000, 0, T0 + 3 * MS, TCP_ACK | TCP_FIN, 1004, 5001, NULL);
+	seg(42000, 1, T0 + 4 * MS, TCP_ACK | TCP_FIN, 5001, 1005, NULL);
+	/* A second connection closes: the first is freed. */
+	handshake(42001, T0 + 5 * MS, 3000, 7000);
+	seg(42001, 0, T0 + 6 * MS, TCP_ACK | TCP_FIN, 3001, 7001, "x");
+	seg(42001, 1, T0 + 7 * MS, TCP_ACK | TCP_FIN, 7001, 3003, NULL);
+	stats(&ts);
+	tap_ok(ts.conns_in_memory - ts.conns_open <= 1,
+	    "at most max_closed closed connections in memory (%llu)",
+	    (unsigned long long)(ts.conns_in_memory - ts.conns_open));
+	/* A late retransmission of the freed one starts nothing. */
+	seg(42000, 0, T0 + 8 * MS, TCP_ACK, 1001, 5001, "abc");
+	seg(42000, 1, T0 + 9 * MS, TCP_ACK, 5002, 1005, NULL);
+	stats(&ts);
+	tap_is_int((long long)ts.conns_total, 2, "late packets of a freed "
+	    "connection start no instance");
+	tap_is_int((long long)ts.late_forgotten, 2, "and are counted");
+	/* The next connection on its 4-tuple is instance 1, file c1. */
+	handshake(42000, T0 + 10 * MS, 900000, 800000);
+	seg(42000, 0, T0 + 11 * MS, TCP_ACK, 900001, 800001, "new");
+	stats(&ts);
+	tap_is_int((long long)ts.conns_total, 3, "a new SYN after the "
+	    "tombstone: a new connection");
+	scen_end(&s);
+	tap_ok(file_is("42000-00080", "abc", 3), "the freed file untouched");
+	tap_ok(file_is("42000-00080c1", "new", 3), "the next one writes c1");
+}
+
 static void
 test_late_syn(void)
 {
@@ -795,6 +836,7 @@ main(void)
 	test_keepalive();
 	test_timeout();
 	test_evict();
+	test_tombstone();
 	test_late_syn();
 	test_wrap();
 	test_huge();
