@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -134,7 +135,7 @@ struct capture_file {
 	 * interface) or the sticky end: 0 none, 1 record, 2 end, 3 error.
 	 */
 	int		 pending;
-	volatile sig_atomic_t interrupted;	/* stop retrying EINTR */
+	const atomic_int *stop;		/* set: stop retrying EINTR */
 	struct capture_record pending_rec;
 	char		 msg[256];
 };
@@ -215,7 +216,8 @@ cf_fill_raw(struct capture_file *f, char *err, size_t errlen)
 		return (1);
 	do
 		n = read(f->fd, f->in, CF_INBUF);
-	while (n == -1 && errno == EINTR && !f->interrupted);
+	while (n == -1 && errno == EINTR &&
+	    (f->stop == NULL || atomic_load(f->stop) == 0));
 	if (n == -1)
 		return (cf_fail(f, err, errlen, "read error: %s",
 		    strerror(errno)));
@@ -875,9 +877,9 @@ capture_file_close(struct capture_file *f)
 }
 
 void
-capture_file_interrupt(struct capture_file *f)
+capture_file_set_stop(struct capture_file *f, const atomic_int *stop)
 {
-	f->interrupted = 1;
+	f->stop = stop;
 }
 
 int

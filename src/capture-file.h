@@ -13,6 +13,7 @@
 #define FLOWSCOPE_CAPTURE_FILE_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -64,9 +65,12 @@ uint64_t		 capture_file_size(const struct capture_file *f);
  */
 int			 capture_file_wait(struct capture_file *f, int timeout_ms);
 
-/* A signal arrived: a read interrupted by it ends instead of retrying.
- * Async-signal-safe. */
-void			 capture_file_interrupt(struct capture_file *f);
+/*
+ * A flag that, once set (from a signal handler, say), makes a read
+ * interrupted by a signal end instead of being retried.  It must outlive f.
+ */
+void			 capture_file_set_stop(struct capture_file *f,
+			    const atomic_int *stop);
 
 /* Close the file and free the reader; f may be NULL. */
 void			 capture_file_close(struct capture_file *f);

@@ -170,6 +170,7 @@ capture_open_files(const char *const *paths, size_t n, char *err,
 		capture_close(c);
 		return (NULL);
 	}
+	capture_file_set_stop(c->file, &c->stop);
 	return (c);
 }
 
@@ -427,6 +428,7 @@ capture_next_file(struct capture *c, struct capture_record *rec,
 		c->file = capture_file_open(c->paths[c->cur], err, errlen);
 		if (c->file == NULL)
 			return (capture_fail(c, err, errlen));
+		capture_file_set_stop(c->file, &c->stop);
 	}
 }
 
@@ -514,9 +516,9 @@ capture_is_live(const struct capture *c)
 void
 capture_breakloop(struct capture *c)
 {
+	/* Only flags here: this runs in signal handlers, between any two
+	 * statements of capture_next (c->file may be changing). */
 	atomic_store(&c->stop, 1);
-	if (c->file != NULL)
-		capture_file_interrupt(c->file);
 	if (c->live) {
 		if (write(c->wake[1], "", 1) == -1) {
 			/* A full pipe already wakes the poll. */
