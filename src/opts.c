@@ -58,7 +58,8 @@ static const char usage_text[] =
 "  -C               print the bytes without the name\n"
 "  -D               print as a hex dump\n"
 "  -0               no newline after each run of bytes\n"
-"  -B               raw bytes (only when stdout is not a terminal)\n"
+"  -B               raw bytes (only when stdout is not a terminal: on a\n"
+"                   terminal the bytes are escaped anyway)\n"
 "  -s               non-printable bytes as '.' (the default)\n"
 "  -g               colour: blue for the client's side, red for the server's\n"
 "\n"
@@ -70,6 +71,8 @@ static const char usage_text[] =
 "  -z DIR           chroot to DIR after opening the input\n"
 "\n"
 "  -v               verbose diagnostics on stderr\n"
+"  -d LEVEL         tcpflow's debug level: 10 or more is -v\n"
+"  -q               accepted for tcpflow compatibility; does nothing\n"
 "  -h, --help       this help\n"
 "  -V, --version    print the version\n";
 
@@ -350,7 +353,6 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			    "build has none)", optarg);
 			return (-1);
 		case 'h':
-		case 'H':
 			opts_usage(stdout);
 			return (1);
 		case 'V':
