@@ -207,6 +207,7 @@ accepted()
 		"-"?" N "*) set -- "$opt" 1 ;;
 		"-"?" NAME=VALUE"*) set -- "$opt" enable_report=YES ;;
 		"-"?" USER"*) set -- "$opt" nobody ;;
+		"-"?" LEVEL"*) set -- "$opt" 1 ;;
 		"-"[a-zA-Z0-9]" "*|--batch*) set -- "$opt" ;;
 		*) continue ;;
 		esac
