@@ -29,25 +29,17 @@
 #include "batch.h"
 #include "log.h"
 #include "opts.h"
+#include "store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char	topdir[4096];
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return (remove(path));
-}
-
 static void
 cleanup_top(void)
 {
 	if (topdir[0] != '\0')
-		nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		store_remove_tree(topdir);
 }
 
 static void
@@ -144,6 +136,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)batch_run(&o);
 	opts_free(&o);
 	close(fd);
-	nftw(out, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	store_remove_tree(out);
 	return (0);
 }

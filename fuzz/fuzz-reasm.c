@@ -79,20 +79,11 @@ struct fz {
 
 static char	topdir[4096];
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return (remove(path));
-}
-
 static void
 cleanup_top(void)
 {
 	if (topdir[0] != '\0')
-		nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		store_remove_tree(topdir);
 }
 
 static void
@@ -353,6 +344,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	store_free(z.store);
 	if (!failed)
 		check_files(&z, tst.late_packets > 0);
-	nftw(z.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	store_remove_tree(z.dir);
 	return (0);
 }

@@ -263,15 +263,6 @@ dir_closed(void *arg, struct flow_conn *c, int i)
 	b->reported++;
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return (remove(path));
-}
-
 /* -z and -U, once the input and outputs are open. */
 static int
 drop_privileges(const struct opts *o, const struct passwd *pw)
@@ -610,7 +601,7 @@ out:
 	decoder_free(b.dec);
 	flow_name_free(b.fname);
 	if (b.spool != NULL) {
-		nftw(b.spool, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		store_remove_tree(b.spool);
 		free(b.spool);
 	}
 	return (status);

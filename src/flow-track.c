@@ -26,8 +26,8 @@
 #define TRACK_MAX_CHAIN		8
 #define TRACK_LINGER_NS		(300ull * 1000000000ull)
 #define TRACK_MAX_CONNS		1000000ull
-#define TRACK_MAX_CLOSED	4096ull
-#define TRACK_TOMBS		65536u		/* power of two */
+#define TRACK_MAX_CLOSED	1024ull
+#define TRACK_TOMBS		16384u		/* power of two */
 #define TRACK_MIN_WINDOW	65535u
 
 /*

@@ -24,7 +24,7 @@ struct track_config {
 	uint64_t	 linger_ns;		/* keep closed ones; 0: 300 s */
 	uint64_t	 max_seek;		/* -m; 0: off */
 	uint64_t	 max_conns;		/* 0: 1,000,000 */
-	uint64_t	 max_closed;		/* closed ones kept; 0: 4096 */
+	uint64_t	 max_closed;		/* closed ones kept; 0: 1024 */
 	uint64_t	 tdelta_ns;		/* added to file mtimes (-S
 						   tdelta), two's complement */
 };

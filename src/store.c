@@ -42,6 +42,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -211,6 +212,21 @@ batch_free(struct store_batch *b)
 	free(b->recs);
 	free(b->jobs);
 	free(b->ops);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+int
+store_remove_tree(const char *path)
+{
+	return (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS));
 }
 
 int
@@ -483,6 +499,11 @@ job_add(struct store_batch *b, struct store_stream *s)
 		b->jobs_cap *= 2;
 		b->jobs = xreallocarray(b->jobs, b->jobs_cap, sizeof *b->jobs);
 	}
+	if (s->job_gen != b->gen)
+		s->njobs_gen = 0;
+	s->njobs_gen++;
+	s->job_gen = b->gen;
+	s->job_idx = (uint32_t)b->njobs;
 	j = &b->jobs[b->njobs++];
 	j->s = s;
 	j->fd = s->fd;
@@ -637,8 +658,12 @@ drop_pending(struct store *st, struct store_stream *s)
 static void
 job_settle(struct store *st, struct store_job *j)
 {
-	if (j->err == 0 || j->s == NULL)
+	if (j->err == 0)
 		return;
+	if (j->s == NULL) {
+		set_error(st, NULL, j->err);	/* its stream is gone */
+		return;
+	}
 	j->s->failed = true;
 	j->s->dropped += j->lost;
 	set_error(st, j->s->path, j->err);
@@ -654,7 +679,8 @@ run_cur_inline(struct store *st)
 	for (i = 0; i < b->njobs; i++) {
 		job_run(b, &b->jobs[i]);
 		job_settle(st, &b->jobs[i]);
-		b->jobs[i].s->gen = 0;
+		if (b->jobs[i].s != NULL)
+			b->jobs[i].s->gen = 0;
 	}
 	for (i = 0; i < b->nops; i++) {
 		op_run(st->dirfd, &b->ops[i]);
@@ -916,18 +942,57 @@ store_flush_all(struct store *st)
 	return (st->stats.write_errors != before ? -1 : 0);
 }
 
+/*
+ * Lay the bytes of a record chain that fall in [off, off + len) over buf;
+ * *end grows to the furthest byte covered.
+ */
+static void
+overlay(const struct store_batch *b, int32_t head, uint64_t off, uint8_t *buf,
+    size_t len, size_t *end)
+{
+	const struct store_rec *r;
+	uint64_t lo, hi;
+	int32_t i;
+
+	for (i = head; i != -1; i = r->next) {
+		r = &b->recs[i];
+		lo = r->off > off ? r->off : off;
+		hi = r->off + r->len < off + len ? r->off + r->len : off + len;
+		if (lo >= hi)
+			continue;
+		memcpy(buf + (lo - off), b->arena + r->at + (lo - r->off),
+		    (size_t)(hi - lo));
+		if (hi - off > *end)
+			*end = (size_t)(hi - off);
+	}
+}
+
+static void
+overlay_jobs(const struct store_batch *b, const struct store_stream *s,
+    uint64_t off, uint8_t *buf, size_t len, size_t *end)
+{
+	size_t i;
+
+	for (i = 0; i < b->njobs; i++)
+		if (b->jobs[i].s == s)
+			overlay(b, b->jobs[i].head, off, buf, len, end);
+}
+
+/*
+ * Read back without waiting for the writer: the file's bytes, then those of
+ * the batch being written, then those still staged, each newer layer over
+ * the older (the writer only ever reads the arenas).
+ */
 ssize_t
 store_read(struct store *st, struct store_stream *s, uint64_t off,
     uint8_t *buf, size_t len)
 {
 	ssize_t n;
-	size_t got = 0;
+	size_t got = 0, end;
 	int fd;
 
 	if (s->path == NULL)
 		return (-1);
-	if (in_flight(st, s))
-		store_sync(st);
 	fd = openat(st->dirfd, s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return (-1);
@@ -940,7 +1005,18 @@ store_read(struct store *st, struct store_stream *s, uint64_t off,
 		got += (size_t)n;
 	}
 	close(fd);
-	return ((ssize_t)got);
+	if (!in_flight(st, s))
+		return ((ssize_t)got);
+	/* Past the end of the file so far: a hole until staged bytes. */
+	memset(buf + got, 0, len - got);
+	end = got;
+	if (st->busy != NULL && s->gen == st->busy->gen)
+		overlay_jobs(st->busy, s, off, buf, len, &end);
+	if (s->gen == st->cur->gen)
+		overlay_jobs(st->cur, s, off, buf, len, &end);
+	if (s->pending)
+		overlay(st->cur, s->pend_head, off, buf, len, &end);
+	return ((ssize_t)end);
 }
 
 /* A run of data in a (sparse) file. */
@@ -1192,9 +1268,23 @@ by_path:
 void
 store_release_stream(struct store *st, struct store_stream *s)
 {
-	/* A job of a batch not yet reclaimed may still point at s. */
-	if (in_flight(st, s))
-		store_sync(st);
+	struct store_batch *b = NULL;
+
+	if (st->busy != NULL && s->job_gen == st->busy->gen)
+		b = st->busy;
+	else if (s->job_gen == st->cur->gen)
+		b = st->cur;
+	if (s->pending || (s->fd != -1 && in_flight(st, s)) ||
+	    (b != NULL && s->njobs_gen > 1))
+		store_sync(st);		/* rare: let the writer finish */
+	else if (b != NULL && s->job_idx < b->njobs &&
+	    b->jobs[s->job_idx].s == s)
+		/*
+		 * Its one job stays (fd and records belong to the batch);
+		 * only the way back to s for error reports goes, so freeing
+		 * s needs no wait for the writer.
+		 */
+		b->jobs[s->job_idx].s = NULL;
 	if (s->fd != -1)
 		fd_close_now(st, s);
 	free(s->path);

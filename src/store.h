@@ -31,6 +31,9 @@ struct store_stream {
 	uint64_t		 file_size;	/* bytes in the file + staged */
 	uint64_t		 dropped;	/* bytes lost to write errors */
 	uint64_t		 gen;		/* last batch with its job/op */
+	uint64_t		 job_gen;	/* batch of its last job */
+	uint32_t		 job_idx;	/* that job's index there */
+	uint32_t		 njobs_gen;	/* its jobs in that batch */
 	size_t			 pend_idx;	/* place on the pending list */
 	int32_t			 pend_head;	/* staged records, -1 if none */
 	int32_t			 pend_tail;
@@ -56,6 +59,9 @@ struct store_stats {
 };
 
 struct store;
+
+/* rm -r path (a spool or a test directory); -1 if something stayed. */
+int		 store_remove_tree(const char *path);
 
 /* mkdir -p path (relative to the cwd); -1 with errno set. */
 int		 store_mkdir_p(const char *path);

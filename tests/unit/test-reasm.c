@@ -36,8 +36,6 @@ static uint8_t	 printed[1 << 16];
 static size_t	 nprinted;
 static int	 print_bad_off;
 
-static int	 rm_entry(const char *, const struct stat *, int,
-		    struct FTW *);
 static int	 name_fn(void *, uint32_t, char *, size_t);
 static int	 create_cb(void *, struct flow_dir *);
 static void	 print_cb(void *, struct flow_dir *, const uint8_t *, size_t,
@@ -63,15 +61,6 @@ static void	 test_queries(void);
 static void	 test_max_ranges(void);
 static void	 test_print(void);
 static void	 test_random(bool, bool);
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return (remove(path));
-}
 
 static int
 name_fn(void *ctx, uint32_t count, char *buf, size_t len)
@@ -807,7 +796,7 @@ main(void)
 	test_random(false, true);
 	store_free(store);
 	if (getenv("KEEP_TMP") == NULL)
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		store_remove_tree(tmpdir);
 	else
 		tap_diag("kept %s", tmpdir);
 	return (tap_done());

@@ -29,8 +29,6 @@
 
 static char	 tmpdir[] = "/tmp/test-store.XXXXXX";
 
-static int	 rm_entry(const char *, const struct stat *, int,
-		    struct FTW *);
 static void	 rm_rf(const char *);
 static int	 name_cn(void *, uint32_t, char *, size_t);
 static struct store *mkstore(const char *, size_t, size_t);
@@ -47,19 +45,10 @@ static void	 test_read_shift(void);
 static void	 test_close_mtime(void);
 static void	 test_write_error(void);
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return (remove(path));
-}
-
 static void
 rm_rf(const char *path)
 {
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	store_remove_tree(path);
 }
 
 /* "<base>" for count 0, "<base>c<N>" after (tcpflow's rule). */

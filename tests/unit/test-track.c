@@ -60,8 +60,6 @@ static int	 nrecs;
 static const uint8_t cli_addr[16] = { 10, 0, 0, 1 };
 static const uint8_t srv_addr[16] = { 10, 0, 0, 2 };
 
-static int	 rm_entry(const char *, const struct stat *, int,
-		    struct FTW *);
 static struct flow_conn *dir_conn(struct flow_dir *, int *);
 static int	 name_fn(void *, uint32_t, char *, size_t);
 static int	 create_cb(void *, struct flow_dir *);
@@ -90,15 +88,6 @@ static void	 test_evict(void);
 static void	 test_late_syn(void);
 static void	 test_wrap(void);
 static void	 test_huge(void);
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return (remove(path));
-}
 
 static struct flow_conn *
 dir_conn(struct flow_dir *d, int *idx)
@@ -841,7 +830,7 @@ main(void)
 	test_wrap();
 	test_huge();
 	if (getenv("KEEP_TMP") == NULL)
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		store_remove_tree(tmpdir);
 	else
 		tap_diag("kept %s", tmpdir);
 	return (tap_done());
