@@ -512,6 +512,14 @@ reasm_data(struct reasm_ctx *rc, struct flow_dir *d, uint64_t seq,
 
 	if (len == 0)
 		return;
+	/*
+	 * Each rebase moves the whole file: let a direction hold as much
+	 * early data as its file already has, so that the file at least
+	 * doubles between moves and the copying stays linear (up to the
+	 * total budget, which still bounds memory).
+	 */
+	if (budget < d->ss.file_size)
+		budget = d->ss.file_size;
 	if (d->syn_seen && seq < d->base) {
 		/* Bytes below ISN+1 are not stream data. */
 		d->violations++;
