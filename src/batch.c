@@ -462,6 +462,9 @@ report_finish(struct batch *b, bool interrupted)
 		values[n++] = (val);					\
 	}								\
 } while (0)
+	/* Datagrams given up on (timeout or budget): their fragments went. */
+	COUNTER("fragment_datagrams_expired", ds != NULL ?
+	    ds->frag_timeouts : 0);
 	COUNTER("conflicting_overlaps", b->rc.conflicts);
 	COUNTER("keepalives_ignored", ts.keepalives);
 	COUNTER("syn_ignored", ts.syn_ignored);
