@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake libtool pkg-config libpcap-dev
 zlib1g-dev libexpat1-dev libncurses-dev libcairo2-dev tcpflow tshark tmux
-clang python3"
+clang python3 time"
 
 missing=
 if command -v dpkg >/dev/null 2>&1; then
