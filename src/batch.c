@@ -34,6 +34,7 @@
 #include "flow-name.h"
 #include "flow-track.h"
 #include "log.h"
+#include "netviz-stats.h"
 #include "reasm.h"
 #include "report.h"
 #include "store.h"
@@ -53,6 +54,7 @@ struct batch {
 	struct flow_name	*fname;
 	struct track		*track;
 	struct reasm_ctx	 rc;
+	struct netviz_stats	*nv;		/* -e netviz, else NULL */
 	char			*spool;		/* private dir, removed */
 	uint64_t		 tdelta_ns;	/* signed, as two's complement */
 	uint64_t		 reported;	/* fileobjects written */
@@ -66,6 +68,13 @@ struct batch {
 
 static volatile sig_atomic_t batch_stop;
 static struct capture *batch_cap;
+static netviz_draw_fn batch_draw;	/* set by the program (render/) */
+
+void
+batch_set_netviz_draw(netviz_draw_fn fn)
+{
+	batch_draw = fn;
+}
 
 static void
 on_signal(int sig)
@@ -216,6 +225,8 @@ dir_closed(void *arg, struct flow_conn *c, int i)
 	char err[512];
 	const char *dir;
 
+	if (b->nv != NULL)
+		netviz_stats_dir_closed(b->nv, c, i, b->tdelta_ns);
 	if (b->report == NULL || d->ss.path == NULL)
 		return;
 	memset(&r, 0, sizeof r);
@@ -491,6 +502,52 @@ report_finish(struct batch *b, bool interrupted)
 	b->report = NULL;
 }
 
+/* -e netviz: draw the picture; -1 after printing why it failed. */
+static int
+batch_netviz(struct batch *b)
+{
+	const struct opts *o = b->o;
+	struct netviz_run r;
+	struct capture_stats cs;
+	char path[PATH_MAX], input[PATH_MAX], err[1024];
+
+	if (batch_draw == NULL)
+		return (0);	/* a build without render/ (fuzzers) */
+	if (o->netviz_file != NULL)
+		snprintf(path, sizeof path, "%s", o->netviz_file);
+	else if (strcmp(o->outdir, ".") == 0)
+		snprintf(path, sizeof path, "report.png");
+	else {
+		if (store_mkdir_p(o->outdir) == -1) {
+			log_warn("%s", o->outdir);
+			return (-1);
+		}
+		snprintf(path, sizeof path, "%s/report.png", o->outdir);
+	}
+	memset(&r, 0, sizeof r);
+	capture_get_stats(b->cap, &cs);
+	if (o->nfiles == 0)
+		snprintf(input, sizeof input, "interface %s",
+		    capture_source_name(b->cap));
+	else if (o->nfiles == 1)
+		snprintf(input, sizeof input, "%s", o->files[0]);
+	else
+		snprintf(input, sizeof input, "%s and %zu more files",
+		    o->files[0], o->nfiles - 1);
+	r.input = input;
+	r.live = o->nfiles == 0;
+	r.drops = cs.kernel_drop;
+	r.conflicts = b->rc.conflicts;
+	netviz_stats_decode(b->nv, decode_get_stats(b->dec));
+	netviz_stats_run(b->nv, &r);
+	if (netviz_stats_draw(b->nv, batch_draw, path, err, sizeof err) ==
+	    -1) {
+		log_warnx("%s", err);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Read, decode, track until the end of input or a stop. 0, or -1 on an
  * input error (already printed). */
 static int
@@ -532,8 +589,12 @@ batch_loop(struct batch *b)
 		}
 		dr = decode_packet(b->dec, rec.linktype, rec.data, rec.caplen,
 		    rec.wirelen, rec.ts_ns, &m, NULL);
-		if (dr == DECODE_TCP)
+		if (dr == DECODE_TCP) {
+			if (b->nv != NULL)
+				netviz_stats_packet(b->nv, m.ts_ns +
+				    b->tdelta_ns, m.wirelen, m.sport, m.dport);
 			track_segment(b->track, &m);
+		}
 		else if (b->dump != NULL && (dr == DECODE_NOT_TCP ||
 		    dr == DECODE_INVALID || dr == DECODE_TRUNCATED))
 			capture_dump_write(b->dump, &rec);
@@ -576,6 +637,8 @@ batch_run(const struct opts *o)
 	tc.max_conns = o->max_conns;
 	tc.tdelta_ns = b.tdelta_ns;
 	b.track = track_new(&tc, &b.rc, dir_closed, &b);
+	if (o->netviz)
+		b.nv = netviz_stats_new();
 
 	rv = batch_loop(&b);
 	if (rv == -1)
@@ -587,6 +650,8 @@ batch_run(const struct opts *o)
 		b.write_failed = true;
 	}
 	report_finish(&b, batch_stop != 0);
+	if (b.nv != NULL && batch_netviz(&b) == -1)
+		status = 1;
 	if (b.write_failed || b.report_failed)
 		status = 1;
 	fflush(stdout);
@@ -602,6 +667,7 @@ out:
 	if (b.cap != NULL)
 		capture_close(b.cap);
 	decoder_free(b.dec);
+	netviz_stats_free(b.nv);
 	flow_name_free(b.fname);
 	if (b.spool != NULL) {
 		store_remove_tree(b.spool);

@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "log.h"
 #include "opts.h"
+#include "render-netviz.h"
 
 int
 main(int argc, char **argv)
@@ -31,7 +32,12 @@ main(int argc, char **argv)
 		return (1);
 	}
 	log_init("flowscope", o.verbose);
-	rv = batch_run(&o);
+	batch_set_netviz_draw(render_netviz_write);
+	if (o.open_dir != NULL) {
+		log_warnx("--open %s: not available yet", o.open_dir);
+		rv = 1;
+	} else
+		rv = batch_run(&o);
 	opts_free(&o);
 	return (rv);
 }

@@ -23,6 +23,8 @@
 
 #define OPT_OVERLAP	256
 #define OPT_BATCH	257
+#define OPT_NETVIZ	258
+#define OPT_OPEN	259
 
 static const char usage_text[] =
 "usage: flowscope [options] [-r FILE]... [-i IFACE] [EXPRESSION]\n"
@@ -52,6 +54,11 @@ static const char usage_text[] =
 "                   which copy wins where retransmitted bytes differ\n"
 "                   (default first; last is tcpflow's behaviour)\n"
 "  --batch          batch mode (the default for now)\n"
+"  -e netviz        also draw a one-page picture of the traffic: report.png\n"
+"                   next to report.xml (1600x2000 pixels)\n"
+"  --netviz FILE    draw the picture into FILE (a .pdf name gives a PDF)\n"
+"  --open DIR       read DIR/report.xml (from flowscope or tcpflow) instead\n"
+"                   of a capture; with -e netviz, draw its picture\n"
 "\n"
 "Console (print reassembled bytes instead of writing files):\n"
 "  -c               print each direction's bytes as \"name: bytes\"\n"
@@ -195,6 +202,8 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "overlap", required_argument, NULL, OPT_OVERLAP },
 		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "netviz", required_argument, NULL, OPT_NETVIZ },
+		{ "open", required_argument, NULL, OPT_OPEN },
 		{ "chroot", required_argument, NULL, 'z' },
 		{ "relinquish-privileges", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 }
@@ -349,9 +358,20 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			o->batch = true;
 			break;
 		case 'e':
-			snprintf(err, errlen, "-e %s: unknown scanner (this "
-			    "build has none)", optarg);
-			return (-1);
+			if (strcmp(optarg, "netviz") != 0) {
+				snprintf(err, errlen, "-e %s: unknown scanner "
+				    "(this build has netviz only)", optarg);
+				return (-1);
+			}
+			o->netviz = true;
+			break;
+		case OPT_NETVIZ:
+			o->netviz = true;
+			o->netviz_file = optarg;
+			break;
+		case OPT_OPEN:
+			o->open_dir = optarg;
+			break;
 		case 'h':
 			opts_usage(stdout);
 			return (1);
@@ -387,6 +407,11 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	}
 	if (o->console != CONSOLE_NONE && o->hexdump)
 		o->binary = false;
+	if (o->open_dir != NULL && (o->nfiles > 0 || o->iface != NULL)) {
+		snprintf(err, errlen, "--open and -r/-i: read a report or a "
+		    "capture, not both");
+		return (-1);
+	}
 	return (0);
 }
 

@@ -45,6 +45,9 @@ struct opts {
 	const char	*chroot_dir;	/* -z */
 	bool		 overlap_last;	/* --overlap=last */
 	bool		 batch;		/* batch mode asked for or implied */
+	bool		 netviz;	/* -e netviz or --netviz */
+	const char	*netviz_file;	/* --netviz, NULL: DIR/report.png */
+	const char	*open_dir;	/* --open: read DIR/report.xml */
 	int		 verbose;
 	char		*command_line;	/* for report.xml */
 };

@@ -208,6 +208,7 @@ accepted()
 		"-"?" NAME=VALUE"*) set -- "$opt" enable_report=YES ;;
 		"-"?" USER"*) set -- "$opt" nobody ;;
 		"-"?" LEVEL"*) set -- "$opt" 1 ;;
+		"-e netviz"*) set -- -e netviz ;;
 		"-"[a-zA-Z0-9]" "*|--batch*) set -- "$opt" ;;
 		*) continue ;;
 		esac
