@@ -599,7 +599,9 @@ batch_loop(struct batch *b)
 		    dr == DECODE_INVALID || dr == DECODE_TRUNCATED))
 			capture_dump_write(b->dump, &rec);
 		if ((werr = store_take_error(b->store)) != NULL) {
-			log_warnx("%s", werr);
+			/* One line: the report says which flows were cut. */
+			if (!b->write_failed)
+				log_warnx("%s", werr);
 			b->write_failed = true;
 		}
 	}
@@ -646,7 +648,8 @@ batch_run(const struct opts *o)
 	track_close_all(b.track);
 	store_flush_all(b.store);
 	while ((werr = store_take_error(b.store)) != NULL) {
-		log_warnx("%s", werr);
+		if (!b.write_failed)
+			log_warnx("%s", werr);
 		b.write_failed = true;
 	}
 	report_finish(&b, batch_stop != 0);
