@@ -25,6 +25,9 @@ Usage: gen.py KIND [options] OUT
                   DEPTH stacked 802.1Q tags
   mpls DEPTH      the same under DEPTH MPLS labels (bottom of stack set on
                   the last one)
+  conns N         N complete connections (handshake, --bytes B from the
+                  client in 1448-byte segments, B/2 back, FIN both ways),
+                  all open at once, interleaved segment by segment
   edges           records with caplen/len at every edge that still fits in
                   the file: caplen 0, 1, snaplen, 65535, 262144, caplen >
                   len, len < caplen, len 0, len 2^32-1; ends cleanly
@@ -232,6 +235,38 @@ def good_conn(w, i, data=b'hello\n'):
     w.raw(seg(SERVER, CLIENT, dp, sp, 501, 3 + len(data), FIN | ACK))
 
 
+def gen_conns(w, a):
+    n, nb, segsz = a.n, a.bytes, 1448
+    isn_c, isn_s = 1000, 50000
+    for i in range(n):
+        src = client_addr(i)
+        sp = 1024 + i % 60000
+        w.raw(seg(src, SERVER, sp, 80, isn_c, 0, SYN))
+        w.raw(seg(SERVER, src, 80, sp, isn_s, isn_c + 1, SYN | ACK))
+    # Round robin: every connection advances one segment each way.
+    off = 0
+    while off < nb:
+        for i in range(n):
+            src = client_addr(i)
+            sp = 1024 + i % 60000
+            k = min(segsz, nb - off)
+            w.raw(seg(src, SERVER, sp, 80, isn_c + 1 + off, isn_s + 1,
+                      PSH | ACK, payload(off + i, k)))
+            if off < nb // 2:
+                k2 = min(segsz, nb // 2 - off)
+                w.raw(seg(SERVER, src, 80, sp, isn_s + 1 + off,
+                          isn_c + 1 + off + k, PSH | ACK,
+                          payload(off + 7 * i, k2)))
+        off += segsz
+    for i in range(n):
+        src = client_addr(i)
+        sp = 1024 + i % 60000
+        w.raw(seg(src, SERVER, sp, 80, isn_c + 1 + nb, isn_s + 1 + nb // 2,
+                  FIN | ACK))
+        w.raw(seg(SERVER, src, 80, sp, isn_s + 1 + nb // 2, isn_c + 2 + nb,
+                  FIN | ACK))
+
+
 def gen_edges(w, a):
     good_conn(w, 0)
     frame = seg(CLIENT, SERVER, 30000, 80, 1, 0, SYN)
@@ -274,13 +309,14 @@ def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument('kind', choices=['syns', 'open', 'frags', 'ooo',
-                                    'overlap', 'vlan', 'mpls', 'edges',
+                                    'overlap', 'vlan', 'mpls', 'conns', 'edges',
                                     'bigcap', 'cut'])
     p.add_argument('args', nargs='+', help='[N] OUT')
     p.add_argument('--nosyn', action='store_true')
     p.add_argument('--seg', type=int, default=1448)
     p.add_argument('--count', type=int, default=4)
     p.add_argument('--truth')
+    p.add_argument('--bytes', type=int, default=100000)
     a = p.parse_intermixed_args()
     sized = a.kind not in ('edges', 'bigcap', 'cut')
     if len(a.args) != (2 if sized else 1):
@@ -290,7 +326,7 @@ def main():
     w = Pcap(out)
     gen = {'syns': gen_syns, 'open': gen_open, 'frags': gen_frags,
            'ooo': gen_ooo, 'overlap': gen_overlap, 'vlan': gen_stack,
-           'mpls': gen_stack, 'edges': gen_edges, 'bigcap': gen_bigcap,
+           'mpls': gen_stack, 'conns': gen_conns, 'edges': gen_edges, 'bigcap': gen_bigcap,
            'cut': gen_cut}[a.kind]
     try:
         gen(w, a)
