@@ -222,7 +222,7 @@ def stacked(kind, depth, ip):
 
 def gen_stack(w, a):
     for i in range(a.count):
-        ip = ipv4(CLIENT, SERVER, 6, tcp(2000 + i, 80, 1, 0, SYN))
+        ip = ipv4(CLIENT, SERVER, 6, tcp(2000 + i % 60000, 80, 1, 0, SYN))
         w.raw(stacked(a.kind, a.n, ip))
 
 
