@@ -891,7 +891,8 @@ health_cell(cairo_t *cr, double x, double w, const char *value, bool bad,
     const char *label, const char *note)
 {
 	font(cr, 24, true);
-	colour(cr, bad ? &c_alert : &c_good);
+	colour(cr, strcmp(value, "n/a") == 0 ? &c_muted : bad ? &c_alert :
+	    &c_good);
 	text(cr, x, 1912, value, AL_LEFT, w - 12, false);
 	font(cr, 14, false);
 	colour(cr, &c_text);

@@ -510,6 +510,7 @@ batch_netviz(struct batch *b)
 	struct netviz_run r;
 	struct capture_stats cs;
 	char path[PATH_MAX], input[PATH_MAX], err[1024];
+	uint64_t t0;
 
 	if (batch_draw == NULL)
 		return (0);	/* a build without render/ (fuzzers) */
@@ -540,11 +541,14 @@ batch_netviz(struct batch *b)
 	r.conflicts = b->rc.conflicts;
 	netviz_stats_decode(b->nv, decode_get_stats(b->dec));
 	netviz_stats_run(b->nv, &r);
+	t0 = mono_ms();
 	if (netviz_stats_draw(b->nv, batch_draw, path, err, sizeof err) ==
 	    -1) {
 		log_warnx("%s", err);
 		return (-1);
 	}
+	log_debug("%s: %s drawn in %llu ms", __func__, path,
+	    (unsigned long long)(mono_ms() - t0));
 	return (0);
 }
 

@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "log.h"
+#include "netviz-open.h"
 #include "opts.h"
 #include "render-netviz.h"
 
@@ -33,10 +34,9 @@ main(int argc, char **argv)
 	}
 	log_init("flowscope", o.verbose);
 	batch_set_netviz_draw(render_netviz_write);
-	if (o.open_dir != NULL) {
-		log_warnx("--open %s: not available yet", o.open_dir);
-		rv = 1;
-	} else
+	if (o.open_dir != NULL)
+		rv = netviz_open_run(&o, render_netviz_write);
+	else
 		rv = batch_run(&o);
 	opts_free(&o);
 	return (rv);

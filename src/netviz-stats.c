@@ -240,7 +240,7 @@ grid_spread(struct netviz_stats *s, uint64_t lo, uint64_t hi, int dir,
     int svc, uint64_t n)
 {
 	size_t a, b, i;
-	uint64_t given = 0, part, blo, bhi, olo, ohi;
+	uint64_t given = 0, part, bhi, ohi;
 	double dur;
 
 	if (n == 0)
@@ -252,18 +252,19 @@ grid_spread(struct netviz_stats *s, uint64_t lo, uint64_t hi, int dir,
 		grid_add(s, lo, dir, svc, n);
 		return;
 	}
+	/* Round the running total, so no bucket collects the remainders. */
 	dur = (double)(hi - lo);
 	for (i = a; i < b; i++) {
-		blo = s->t0 + i * s->width;
-		bhi = blo + s->width;
-		olo = blo > lo ? blo : lo;
+		bhi = s->t0 + (i + 1) * s->width;
 		ohi = bhi < hi ? bhi : hi;
-		part = ohi > olo ? (uint64_t)((double)n * (double)(ohi - olo) /
-		    dur) : 0;
-		if (part > n - given)
-			part = n - given;
-		s->grid[i][dir][svc] += part;
-		given += part;
+		part = ohi > lo ? (uint64_t)((double)n * (double)(ohi - lo) /
+		    dur + 0.5) : 0;
+		if (part > n)
+			part = n;
+		if (part < given)
+			part = given;
+		s->grid[i][dir][svc] += part - given;
+		given = part;
 	}
 	s->grid[b][dir][svc] += n - given;
 	if (b + 1 > s->hi)
