@@ -22,6 +22,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -973,6 +974,13 @@ is_pdf(const char *path)
 	size_t n = strlen(path);
 
 	return (n >= 4 && strcasecmp(path + n - 4, ".pdf") == 0);
+}
+
+void
+render_netviz_cleanup(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 int

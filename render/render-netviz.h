@@ -43,4 +43,10 @@
 int		 render_netviz_write(const struct netviz_summary *sum,
 		    const char *path, char *err, size_t errlen);
 
+/*
+ * Free cairo's font and surface caches (at exit, so leak checkers see only
+ * real leaks).  No drawing may be in progress or follow.
+ */
+void		 render_netviz_cleanup(void);
+
 #endif /* FLOWSCOPE_RENDER_NETVIZ_H */

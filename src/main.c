@@ -38,6 +38,7 @@ main(int argc, char **argv)
 		rv = netviz_open_run(&o, render_netviz_write);
 	else
 		rv = batch_run(&o);
+	render_netviz_cleanup();
 	opts_free(&o);
 	return (rv);
 }

@@ -183,6 +183,7 @@ main(int argc, char **argv)
 	tap_plan_none();
 	if (argc == 3 && strcmp(argv[1], "--check") == 0) {
 		check_png(argv[2], argv[2], false);
+		render_netviz_cleanup();
 		return (tap_done());
 	}
 	if (mkdtemp(dir) == NULL) {
@@ -227,5 +228,6 @@ main(int argc, char **argv)
 	    err);
 	netviz_stats_free(st);
 	rmdir(dir);
+	render_netviz_cleanup();
 	return (tap_done());
 }
