@@ -197,6 +197,8 @@ on_start(void *arg, const XML_Char *name, const XML_Char **at)
 	r->text = RT_NONE;
 	r->buflen = 0;
 	if (strcmp(name, "fileobject") == 0) {
+		/* A nested one starts afresh: drop the unfinished outer one. */
+		free(r->cur.filename);
 		memset(&r->cur, 0, sizeof r->cur);
 		r->cur.side = -1;
 		r->cur.line = XML_GetCurrentLineNumber(r->p);
