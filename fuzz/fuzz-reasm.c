@@ -180,8 +180,8 @@ closed_fn(void *arg, struct flow_conn *c, int i)
 	f->size = d->ss.file_size;
 }
 
-/* Every finished direction's file has at least the size it had then (late
- * packets may add to it), exactly that size when no packet came late. */
+/* Every finished direction's file exists, with the size it had then when no
+ * packet came late. */
 static void
 check_files(struct fz *z, bool late)
 {
@@ -195,8 +195,12 @@ check_files(struct fz *z, bool late)
 			perror(path);
 			abort();
 		}
-		if ((uint64_t)sb.st_size < z->files[i].size ||
-		    (!late && (uint64_t)sb.st_size != z->files[i].size)) {
+		/*
+		 * Late packets may add to a finished file, and early bytes
+		 * put in front of it move its old bytes up, past -b (1 MiB
+		 * here), where they are cut: then only existence counts.
+		 */
+		if (!late && (uint64_t)sb.st_size != z->files[i].size) {
 			fprintf(stderr, "%s: %llu bytes on disk, %llu when it "
 			    "was closed\n", path,
 			    (unsigned long long)sb.st_size,

@@ -44,6 +44,18 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
+/*
+ * A direction's <fileobject> waits until the writer thread has written (or
+ * failed to write) its last bytes, so that a full disk shows in its
+ * truncated_bytes.  Entries are keyed by the stream token (flow id + 1).
+ */
+struct pending_fo {
+	struct report_dir	 r;
+	char			*filename;	/* r.filename points here */
+	uint64_t		 gen;		/* store batch to wait for */
+	uint64_t		 token;
+};
+
 struct batch {
 	const struct opts	*o;
 	struct capture		*cap;
@@ -58,6 +70,10 @@ struct batch {
 	char			*spool;		/* private dir, removed */
 	uint64_t		 tdelta_ns;	/* signed, as two's complement */
 	uint64_t		 reported;	/* fileobjects written */
+	struct pending_fo	*pend;		/* fileobjects waiting for their
+						   bytes to be written */
+	size_t			 npend;
+	size_t			 pend_cap;
 	bool			 report_failed;
 	bool			 write_failed;
 	bool			 console_tty;
@@ -159,6 +175,7 @@ create_file(void *arg, struct flow_dir *d)
 	c = dir_conn(d, &i);
 	nc.b = b;
 	name_vars(b, c, i, &nc.v);
+	d->ss.token = d->flow_id + 1;
 	if (store_create(b->store, &d->ss, name_for_count, &nc, &d->count, err,
 	    sizeof err) == -1) {
 		if (!b->write_failed)
@@ -214,7 +231,22 @@ print_bytes(void *arg, struct flow_dir *d, const uint8_t *p, size_t len,
 		fputc('\n', stdout);
 }
 
-/* track's dir_closed: one <fileobject>. */
+static void
+report_write(struct batch *b, const struct report_dir *r)
+{
+	char err[512];
+
+	if (b->report == NULL)
+		return;		/* the run is being torn down */
+	if (report_add(b->report, r, err, sizeof err) == -1) {
+		if (!b->report_failed)
+			log_warnx("%s", err);
+		b->report_failed = true;
+	}
+	b->reported++;
+}
+
+/* track's dir_closed: one <fileobject>, now or once its bytes are out. */
 static void
 dir_closed(void *arg, struct flow_conn *c, int i)
 {
@@ -222,8 +254,9 @@ dir_closed(void *arg, struct flow_conn *c, int i)
 	struct flow_dir *d = &c->dir[i];
 	struct report_dir r;
 	char path[PATH_MAX + 2];
-	char err[512];
+	struct pending_fo *p;
 	const char *dir;
+	uint64_t gen;
 
 	if (b->nv != NULL)
 		netviz_stats_dir_closed(b->nv, c, i, b->tdelta_ns);
@@ -266,12 +299,55 @@ dir_closed(void *arg, struct flow_conn *c, int i)
 	r.is_client = c->client == i;
 	r.close_reason = track_close_name(c->close_reason != FLOW_OPEN ?
 	    c->close_reason : (c->fin_or_rst ? FLOW_CLOSE_FIN : FLOW_CLOSE_EOF));
-	if (report_add(b->report, &r, err, sizeof err) == -1) {
-		if (!b->report_failed)
-			log_warnx("%s", err);
-		b->report_failed = true;
+	gen = store_pending_gen(b->store, &d->ss);
+	if (gen == 0) {
+		report_write(b, &r);
+		return;
 	}
-	b->reported++;
+	if (b->npend == b->pend_cap) {
+		b->pend_cap = b->pend_cap == 0 ? 64 : b->pend_cap * 2;
+		b->pend = xreallocarray(b->pend, b->pend_cap, sizeof *b->pend);
+	}
+	p = &b->pend[b->npend++];
+	p->r = r;
+	p->filename = r.filename != NULL ? xstrdup(r.filename) : NULL;
+	p->r.filename = p->filename;
+	p->gen = gen;
+	p->token = d->ss.token;
+}
+
+/* store's lost(): bytes of a stream did not reach the disk. */
+static void
+bytes_lost(void *arg, uint64_t token, uint64_t bytes)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (i = b->npend; i > 0; i--) {
+		if (b->pend[i - 1].token == token) {
+			b->pend[i - 1].r.truncated_bytes += bytes;
+			return;
+		}
+	}
+}
+
+/* store's settled(): the fileobjects waiting for batches up to gen go out,
+ * in the order their directions closed. */
+static void
+batch_settled(void *arg, uint64_t gen)
+{
+	struct batch *b = arg;
+	size_t i, k = 0;
+
+	for (i = 0; i < b->npend; i++) {
+		if (b->pend[i].gen > gen) {
+			b->pend[k++] = b->pend[i];
+			continue;
+		}
+		report_write(b, &b->pend[i].r);
+		free(b->pend[i].filename);
+	}
+	b->npend = k;
 }
 
 /* -z and -U, once the input and outputs are open. */
@@ -373,6 +449,9 @@ batch_open(struct batch *b)
 
 	memset(&sc, 0, sizeof sc);
 	sc.max_fds = o->max_fds;
+	sc.lost = bytes_lost;
+	sc.settled = batch_settled;
+	sc.cb_arg = b;
 	if (o->console != CONSOLE_NONE || o->no_files) {
 		/* Bytes still go through files: a private spool. */
 		tmp = getenv("TMPDIR");
@@ -669,6 +748,9 @@ out:
 	if (b.track != NULL)
 		track_free(b.track);
 	store_free(b.store);
+	while (b.npend > 0)
+		free(b.pend[--b.npend].filename);
+	free(b.pend);
 	if (b.dump != NULL)
 		capture_dump_close(b.dump);
 	if (b.cap != NULL)

@@ -68,6 +68,7 @@ struct store_rec {
 /* One stream's records in a handed-over batch. */
 struct store_job {
 	struct store_stream	*s;
+	uint64_t		 token;		/* s->token, kept if s goes */
 	int			 fd;
 	int32_t			 head;
 	int			 err;		/* errno of a failed write */
@@ -103,6 +104,9 @@ struct store_batch {
 struct store {
 	char			*dir;
 	int			 dirfd;
+	void			(*lost)(void *, uint64_t, uint64_t);
+	void			(*settled)(void *, uint64_t);
+	void			*cb_arg;
 	size_t			 max_fds;
 	size_t			 arena_size;
 	struct store_batch	 b[2];
@@ -256,6 +260,9 @@ store_new(const struct store_config *cfg, char *err, size_t errlen)
 	st = xcalloc(1, sizeof *st);
 	st->dir = xstrdup(dir);
 	st->dirfd = fd;
+	st->lost = cfg->lost;
+	st->settled = cfg->settled;
+	st->cb_arg = cfg->cb_arg;
 	st->max_fds = cfg->max_fds != 0 ? cfg->max_fds : default_max_fds();
 	st->arena_size = cfg->stage_bytes != 0 ? cfg->stage_bytes :
 	    STORE_STAGE_DEFAULT;
@@ -488,6 +495,8 @@ reclaim(struct store *st)
 	b->used = b->nrecs = b->njobs = b->nops = b->nclosing = 0;
 	b->writes = b->bytes = 0;
 	st->busy = NULL;
+	if (st->settled != NULL)
+		st->settled(st->cb_arg, b->gen);
 }
 
 static struct store_job *
@@ -506,6 +515,7 @@ job_add(struct store_batch *b, struct store_stream *s)
 	s->job_idx = (uint32_t)b->njobs;
 	j = &b->jobs[b->njobs++];
 	j->s = s;
+	j->token = s->token;
 	j->fd = s->fd;
 	j->head = s->pend_head;
 	j->err = 0;
@@ -646,11 +656,15 @@ fd_reopen(struct store *st, struct store_stream *s)
 static void
 drop_pending(struct store *st, struct store_stream *s)
 {
+	uint64_t lost = 0;
 	int32_t i;
 
 	for (i = s->pend_head; i != -1; i = st->cur->recs[i].next)
-		s->dropped += st->cur->recs[i].len;
+		lost += st->cur->recs[i].len;
+	s->dropped += lost;
 	s->failed = true;
+	if (st->lost != NULL)
+		st->lost(st->cb_arg, s->token, lost);
 	pend_remove(st, s);
 }
 
@@ -660,6 +674,8 @@ job_settle(struct store *st, struct store_job *j)
 {
 	if (j->err == 0)
 		return;
+	if (st->lost != NULL)
+		st->lost(st->cb_arg, j->token, j->lost);
 	if (j->s == NULL) {
 		set_error(st, NULL, j->err);	/* its stream is gone */
 		return;
@@ -700,6 +716,7 @@ write_inline(struct store *st, struct store_stream *s)
 	struct store_job j;
 
 	j.s = s;
+	j.token = s->token;
 	j.fd = s->fd;
 	j.head = s->pend_head;
 	j.err = 0;
@@ -983,6 +1000,17 @@ overlay_jobs(const struct store_batch *b, const struct store_stream *s,
  * the batch being written, then those still staged, each newer layer over
  * the older (the writer only ever reads the arenas).
  */
+uint64_t
+store_pending_gen(const struct store *st, const struct store_stream *s)
+{
+	if (s->pending)
+		return (st->cur->gen);
+	if (s->gen != 0 && (s->gen == st->cur->gen || (st->busy != NULL &&
+	    s->gen == st->busy->gen)))
+		return (s->gen);
+	return (0);
+}
+
 ssize_t
 store_read(struct store *st, struct store_stream *s, uint64_t off,
     uint8_t *buf, size_t len)

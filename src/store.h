@@ -30,6 +30,8 @@ struct store_stream {
 	struct store_stream	*lru_next;
 	uint64_t		 file_size;	/* bytes in the file + staged */
 	uint64_t		 dropped;	/* bytes lost to write errors */
+	uint64_t		 token;		/* the owner's name for it, passed
+						   back in lost() */
 	uint64_t		 gen;		/* last batch with its job/op */
 	uint64_t		 job_gen;	/* batch of its last job */
 	uint32_t		 job_idx;	/* that job's index there */
@@ -45,7 +47,16 @@ struct store_stream {
 struct store_config {
 	const char	*dir;		/* created with parents if missing */
 	size_t		 max_fds;	/* 0: from RLIMIT_NOFILE */
-	size_t		 stage_bytes;	/* 0: default 4 MiB */
+	size_t		 stage_bytes;	/* 0: default 2 MiB */
+	/*
+	 * Optional, called in the capture thread: lost() when the writer
+	 * failed to write bytes of the stream with this token (a full disk),
+	 * settled() when every batch up to gen is written (or failed), so
+	 * the owner can report a stream once its fate is known.
+	 */
+	void		(*lost)(void *arg, uint64_t token, uint64_t bytes);
+	void		(*settled)(void *arg, uint64_t gen);
+	void		*cb_arg;
 };
 
 struct store_stats {
@@ -105,6 +116,13 @@ int		 store_shift_down(struct store *st, struct store_stream *s,
 /* Cut the file to len bytes if it is longer. */
 int		 store_truncate(struct store *st, struct store_stream *s,
 		    uint64_t len);
+
+/*
+ * The batch that still holds bytes or work of s, 0 if none: the stream's fate
+ * (written or lost) is known once settled() has reported this gen.
+ */
+uint64_t	 store_pending_gen(const struct store *st,
+		    const struct store_stream *s);
 
 /* Write out every staged byte.  -1 if some write failed (see
  * store_last_error). */
