@@ -880,7 +880,7 @@ draw_conns(cairo_t *cr, const struct netviz_summary *s)
 	section_title(cr, 1385, "Connections");
 	draw_hist(cr, s->size_hist, false, MARGIN, 1425, lw, 205,
 	    "Connection sizes");
-	draw_hist(cr, s->dur_hist, true, MARGIN, 1640, lw, 195,
+	draw_hist(cr, s->dur_hist, true, MARGIN, 1656, lw, 179,
 	    "Connection durations");
 	draw_largest(cr, s, MARGIN + lw + 40, 1425, W - 2 * MARGIN - lw - 40);
 }
