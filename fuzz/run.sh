@@ -4,9 +4,10 @@
 #
 #   fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
 #
-# TARGET is decode, reasm or pcapfile.  The binary is built (again when a
-# source is newer) into $FUZZ_BUILD (default /tmp/flowscope-fuzz), linking
-# fuzz/fuzz-TARGET.c with every src/*.c except main.c.  libFuzzer reads the
+# TARGET is decode, reasm, pcapfile, template or reportxml.  The binary is
+# built (again when a source is newer) into $FUZZ_BUILD (default
+# /tmp/flowscope-fuzz), linking fuzz/fuzz-TARGET.c with every src/*.c except
+# main.c.  libFuzzer reads the
 # committed seeds fuzz/corpus/TARGET read-only and writes what it finds into
 # a work corpus, $FUZZ_BUILD/corpus-TARGET, which persists across runs; copy
 # interesting inputs back by hand.  fuzz/TARGET.dict is used when present.
@@ -22,14 +23,14 @@
 set -eu
 
 if [ $# -lt 2 ]; then
-	echo "usage: $0 decode|reasm|pcapfile SECONDS [libFuzzer options]" >&2
+	echo "usage: $0 decode|reasm|pcapfile|template|reportxml SECONDS [libFuzzer options]" >&2
 	exit 2
 fi
 target=$1
 secs=$2
 shift 2
 case $target in
-decode|reasm|pcapfile) ;;
+decode|reasm|pcapfile|template|reportxml) ;;
 *)	echo "$0: unknown target $target" >&2; exit 2 ;;
 esac
 
@@ -87,6 +88,8 @@ case $target in
 pcapfile) maxlen=(-max_len=65536) ;;
 decode) maxlen=(-max_len=4096) ;;
 reasm) maxlen=(-max_len=8192) ;;
+template) maxlen=(-max_len=1024) ;;
+reportxml) maxlen=(-max_len=16384) ;;
 esac
 
 log=$build/log-$target.txt
