@@ -53,7 +53,7 @@
 #include "xmalloc.h"
 
 #ifndef STORE_STAGE_DEFAULT
-#define STORE_STAGE_DEFAULT	(2u << 20)
+#define STORE_STAGE_DEFAULT	(1u << 20)
 #endif
 #define STORE_IOV_MAX		64
 

@@ -47,7 +47,7 @@ struct store_stream {
 struct store_config {
 	const char	*dir;		/* created with parents if missing */
 	size_t		 max_fds;	/* 0: from RLIMIT_NOFILE */
-	size_t		 stage_bytes;	/* 0: default 2 MiB */
+	size_t		 stage_bytes;	/* 0: default 1 MiB */
 	/*
 	 * Optional, called in the capture thread: lost() when the writer
 	 * failed to write bytes of the stream with this token (a full disk),
