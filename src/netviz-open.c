@@ -102,10 +102,7 @@ netviz_open_run(const struct opts *o, netviz_draw_fn draw)
 			status = 1;
 		}
 		netviz_stats_free(s);
-	} else if (!o->netviz)
-		log_warnx("--open %s: read %zu connections; the interactive "
-		    "browser is not available yet (use -e netviz)",
-		    o->open_dir, rd->nconns);
+	}
 	report_data_free(rd);
 	return (status);
 }

@@ -58,7 +58,7 @@ static const char usage_text[] =
 "                   next to report.xml (1600x2000 pixels)\n"
 "  --netviz FILE    draw the picture into FILE (a .pdf name gives a PDF)\n"
 "  --open DIR       read DIR/report.xml (from flowscope or tcpflow) instead\n"
-"                   of a capture; with -e netviz, draw its picture\n"
+"                   of a capture and draw its picture (needs -e netviz)\n"
 "\n"
 "Console (print reassembled bytes instead of writing files):\n"
 "  -c               print each direction's bytes as \"name: bytes\"\n"
@@ -410,6 +410,11 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	if (o->open_dir != NULL && (o->nfiles > 0 || o->iface != NULL)) {
 		snprintf(err, errlen, "--open and -r/-i: read a report or a "
 		    "capture, not both");
+		return (-1);
+	}
+	if (o->open_dir != NULL && !o->netviz) {
+		/* Browsing a saved directory comes with the interactive UI. */
+		snprintf(err, errlen, "--open %s: needs -e netviz", o->open_dir);
 		return (-1);
 	}
 	return (0);

@@ -59,6 +59,11 @@ png_ok "$w/tf/report.png" "picture from the tcpflow report"
 tap_ok $? "--open DIR -e netviz on a flowscope report"
 png_ok "$w/fs.png" "picture from the flowscope report"
 
+"$bin" --open "$w/tf" 2>"$w/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$w/err")" -eq 1 ] && grep -q -- "-e netviz" "$w/err"
+tap_ok $? "--open DIR without -e netviz: exit 1, one line saying so"
+
 mkdir -p "$w/cut"
 head -c 3000 "$w/a/report.xml" >"$w/cut/report.xml"
 "$bin" --open "$w/cut" -e netviz 2>"$w/err"
