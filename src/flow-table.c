@@ -194,9 +194,13 @@ flow_table_insert(struct flow_table *t, struct flow_conn *c)
 	a->used++;
 }
 
-/* Unlink c from whichever array holds it; returns the array or NULL. */
-static struct ft_array *
-unlink_conn(struct flow_table *t, struct flow_conn *c)
+/*
+ * The link that points at c in its chain, and the array holding it; NULL if
+ * c is not in the table.
+ */
+static struct flow_conn **
+find_link(struct flow_table *t, const struct flow_conn *c,
+    struct ft_array **in)
 {
 	struct flow_conn **pp;
 	uint64_t h = flow_key_hash(&c->key);
@@ -208,9 +212,8 @@ unlink_conn(struct flow_table *t, struct flow_conn *c)
 		for (pp = &t->t[i].b[h & (t->t[i].size - 1)]; *pp != NULL;
 		    pp = &(*pp)->hnext) {
 			if (*pp == c) {
-				*pp = c->hnext;
-				c->hnext = NULL;
-				return (&t->t[i]);
+				*in = &t->t[i];
+				return (pp);
 			}
 		}
 	}
@@ -222,31 +225,26 @@ flow_table_replace(struct flow_table *t, struct flow_conn *old,
     struct flow_conn *c)
 {
 	struct flow_conn **pp;
-	uint64_t h = flow_key_hash(&old->key);
-	int i;
+	struct ft_array *a;
 
-	for (i = 0; i < 2; i++) {
-		if (t->t[i].size == 0)
-			continue;
-		for (pp = &t->t[i].b[h & (t->t[i].size - 1)]; *pp != NULL;
-		    pp = &(*pp)->hnext) {
-			if (*pp == old) {
-				c->hnext = old->hnext;
-				old->hnext = NULL;
-				*pp = c;
-				return;
-			}
-		}
-	}
+	if ((pp = find_link(t, old, &a)) == NULL)
+		return;
+	c->hnext = old->hnext;
+	old->hnext = NULL;
+	*pp = c;
 }
 
 void
 flow_table_remove(struct flow_table *t, struct flow_conn *c)
 {
-	struct ft_array *a = unlink_conn(t, c);
+	struct flow_conn **pp;
+	struct ft_array *a;
 
-	if (a != NULL)
-		a->used--;
+	if ((pp = find_link(t, c, &a)) == NULL)
+		return;
+	*pp = c->hnext;
+	c->hnext = NULL;
+	a->used--;
 }
 
 size_t
