@@ -223,7 +223,10 @@ for n in sorted(tf_rest):
         tf_rest.discard(n)
 fs_rest -= fs_used
 
+skip = set()
 for n in sorted(tf_rest):
+    if n in skip:
+        continue
     base, k = base_of(n)
     y = data(tf[n])
     if n in fs_rest:
@@ -232,6 +235,12 @@ for n in sorted(tf_rest):
         nxt = base + "c" + str(k + 1)
         if len(y) > len(x) and y.startswith(x) and not y[len(x):].strip(b"\0"):
             explained.append((n, "padding", f"tcpflow appended {len(y)-len(x)} zero bytes"))
+        elif (nxt in tf and nxt not in fs and len(x) > len(y) and
+              x == data(tf[nxt]) + y):
+            # data captured before its first segment: tcpflow moved the
+            # early bytes into a cN file, flowscope put them in front
+            skip.add(nxt)
+            explained.append((n, "split", f"flowscope {len(x)} B = tcpflow's {nxt} + {n}"))
         elif len(y) > len(x) and nxt in fs_rest and nxt not in tf:
             fs_rest.discard(nxt)
             explained.append((n, "reuse-merge", f"tcpflow {len(y)} B vs flowscope {len(x)} B + "
@@ -269,6 +278,7 @@ KINDS = {
     "padding-file": "tcpflow-only cN file of zeros (padding after close)",
     "reuse-merge": "reused 4-tuple: tcpflow merged two connections into one file, flowscope wrote cN",
     "renumbered": "same bytes under another cN number (tcpflow numbering shifted by a spurious file)",
+    "split": "early bytes (before the first segment seen) put in a cN file by tcpflow, in front by flowscope",
 }
 kinds = {}
 for n, k, why in explained:
