@@ -14,18 +14,8 @@
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 99
-srcdir=${FLOWSCOPE_SRCDIR:-$(cd "$here/../.." && pwd)}
-if [ -n "${FLOWSCOPE-}" ]; then
-	bin=$FLOWSCOPE
-elif [ -x ./flowscope ]; then
-	bin=./flowscope
-else
-	bin=$srcdir/flowscope
-fi
-case $bin in
-/*) ;;
-*) bin=$PWD/$bin ;;
-esac
+# shellcheck source=../lib/env.sh
+. "$here/../lib/env.sh" || exit 99
 gen="python3 $here/gen.py"
 scale=${HOSTILE_SCALE:-1}
 
