@@ -31,34 +31,10 @@
 #include "opts.h"
 #include "store.h"
 
+#include "fuzz-util.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char	topdir[4096];
-
-static void
-cleanup_top(void)
-{
-	if (topdir[0] != '\0')
-		store_remove_tree(topdir);
-}
-
-static void
-init_top(void)
-{
-	const char *tmp;
-
-	if (topdir[0] != '\0')
-		return;
-	tmp = getenv("TMPDIR");
-	snprintf(topdir, sizeof topdir, "%s/flowscope-fuzz-pcap-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(topdir) == NULL) {
-		perror(topdir);
-		abort();
-	}
-	atexit(cleanup_top);
-	log_init("fuzz-pcapfile", 0);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,24 +43,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct opts o;
 	char in[64], out[4200], dump[4300], err[1024];
 	char *argv[16];
-	const uint8_t *p;
-	size_t left;
-	ssize_t w;
+	const char *top;
 	int argc = 0, fd;
 
-	init_top();
-	if ((fd = memfd_create("fuzz-pcapfile", 0)) == -1) {
-		perror("memfd_create");
-		abort();
-	}
-	for (p = data, left = size; left > 0; p += w, left -= (size_t)w) {
-		if ((w = write(fd, p, left)) <= 0) {
-			perror("write");
-			abort();
-		}
-	}
+	top = fuzz_topdir("flowscope-fuzz-pcap");
+	log_init("fuzz-pcapfile", 0);
+	fd = fuzz_memfd("fuzz-pcapfile", data, size);
 	snprintf(in, sizeof in, "/proc/self/fd/%d", fd);
-	snprintf(out, sizeof out, "%s/%lu", topdir, run++);
+	snprintf(out, sizeof out, "%s/%lu", top, run++);
 	snprintf(dump, sizeof dump, "%s/nontcp.pcap", out);
 
 	argv[argc++] = (char *)"flowscope";

@@ -51,6 +51,8 @@
 #include "reasm.h"
 #include "store.h"
 
+#include "fuzz-util.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define REC_LEN		14
@@ -76,32 +78,6 @@ struct fz {
 	struct fz_file	 files[FZ_MAX_FILES];
 	size_t		 nfiles;
 };
-
-static char	topdir[4096];
-
-static void
-cleanup_top(void)
-{
-	if (topdir[0] != '\0')
-		store_remove_tree(topdir);
-}
-
-static void
-init_top(void)
-{
-	const char *tmp;
-
-	if (topdir[0] != '\0')
-		return;
-	tmp = getenv("TMPDIR");
-	snprintf(topdir, sizeof topdir, "%s/flowscope-fuzz-reasm-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(topdir) == NULL) {
-		perror(topdir);
-		abort();
-	}
-	atexit(cleanup_top);
-}
 
 static int
 name_fn(void *ctx, uint32_t count, char *buf, size_t len)
@@ -233,16 +209,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t ts = 1700000000ull * 1000000000ull;
 	size_t off, n;
 	char err[512];
+	const char *top;
 	int dir, tup;
 
 	if (size < 2)
 		return (0);
-	init_top();
+	top = fuzz_topdir("flowscope-fuzz-reasm");
 	cfg = data[0];
 	par = data[1];
 
 	memset(&z, 0, sizeof z);
-	snprintf(z.dir, sizeof z.dir, "%s/%lu", topdir, run++);
+	snprintf(z.dir, sizeof z.dir, "%s/%lu", top, run++);
 	memset(&sc, 0, sizeof sc);
 	sc.dir = z.dir;
 	sc.max_fds = 3;			/* exercise descriptor eviction */

@@ -28,6 +28,8 @@
 #include "escape.h"
 #include "report-read.h"
 
+#include "fuzz-util.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE	*devnull;
@@ -128,9 +130,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct report_data *rd;
 	char path[64], err[512], *name;
-	const uint8_t *p, *nul;
-	size_t left, n;
-	ssize_t w;
+	const uint8_t *nul;
+	size_t n;
 	int fd, r;
 
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
@@ -146,16 +147,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_stream_path(name);
 	free(name);
 
-	if ((fd = memfd_create("fuzz-reportxml", 0)) == -1) {
-		perror("memfd_create");
-		abort();
-	}
-	for (p = data, left = size; left > 0; p += w, left -= (size_t)w) {
-		if ((w = write(fd, p, left)) <= 0) {
-			perror("write");
-			abort();
-		}
-	}
+	fd = fuzz_memfd("fuzz-reportxml", data, size);
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	err[0] = '\0';
 	r = report_read(path, &rd, err, sizeof err);

@@ -410,8 +410,6 @@ batch_open(struct batch *b)
 	struct store_config sc;
 	struct report_info ri;
 	char err[1024], rpath[PATH_MAX];
-	char tmpl[PATH_MAX];
-	const char *tmp;
 	struct passwd *pw = NULL;
 	bool made_dir = false;
 	int lt;
@@ -454,14 +452,10 @@ batch_open(struct batch *b)
 	sc.cb_arg = b;
 	if (o->console != CONSOLE_NONE || o->no_files) {
 		/* Bytes still go through files: a private spool. */
-		tmp = getenv("TMPDIR");
-		snprintf(tmpl, sizeof tmpl, "%s/flowscope-XXXXXX",
-		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-		if (mkdtemp(tmpl) == NULL) {
-			log_warn("%s", tmpl);
+		if ((b->spool = store_mkdtemp("flowscope")) == NULL) {
+			log_warn("spool directory under $TMPDIR");
 			return (-1);
 		}
-		b->spool = xstrdup(tmpl);
 		sc.dir = b->spool;
 		give_to(pw, b->spool);
 	} else {

@@ -233,6 +233,22 @@ store_remove_tree(const char *path)
 	return (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS));
 }
 
+char *
+store_mkdtemp(const char *name)
+{
+	char buf[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+
+	if (snprintf(buf, sizeof buf, "%s/%s-XXXXXX", tmp != NULL &&
+	    *tmp != '\0' ? tmp : "/tmp", name) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return (NULL);
+	}
+	if (mkdtemp(buf) == NULL)
+		return (NULL);
+	return (xstrdup(buf));
+}
+
 int
 store_mkdir_p(const char *path)
 {

@@ -71,6 +71,13 @@ struct store_stats {
 
 struct store;
 
+/*
+ * A new private directory $TMPDIR/NAME-XXXXXX (/tmp without TMPDIR): the
+ * spool of the console modes, a fuzzer's scratch.  The caller frees the
+ * returned path; NULL with errno set on failure.
+ */
+char		*store_mkdtemp(const char *name);
+
 /* rm -r path (a spool or a test directory); -1 if something stayed. */
 int		 store_remove_tree(const char *path);
 
