@@ -6,12 +6,7 @@
 #ifndef FLOWSCOPE_BATCH_H
 #define FLOWSCOPE_BATCH_H
 
-#include "netviz-stats.h"
 #include "opts.h"
-
-/* The function that draws -e netviz pictures; the program sets it (the core
- * library does not link render/).  Without it -e netviz draws nothing. */
-void		 batch_set_netviz_draw(netviz_draw_fn fn);
 
 /* Run the whole job; returns the process exit status (0 or 1). */
 int		 batch_run(const struct opts *o);

@@ -95,6 +95,7 @@ struct capture_file {
 	size_t		 in_len;
 	size_t		 in_pos;
 	bool		 in_eof;
+	bool		 follow;	/* wait at the end for more (tail -f) */
 	bool		 gzip;		/* inflate in[] into out[] */
 	bool		 z_live;	/* zs initialised */
 	bool		 z_end;		/* last member ended */
@@ -221,6 +222,19 @@ cf_fill_raw(struct capture_file *f, char *err, size_t errlen)
 	if (n == -1)
 		return (cf_fail(f, err, errlen, "read error: %s",
 		    strerror(errno)));
+	if (n == 0 && f->follow) {
+		/* Another program is still writing: wait for its bytes. */
+		while (n == 0 && (f->stop == NULL || atomic_load(f->stop) ==
+		    0)) {
+			poll(NULL, 0, 50);
+			n = read(f->fd, f->in, CF_INBUF);
+			if (n == -1 && errno != EINTR)
+				return (cf_fail(f, err, errlen,
+				    "read error: %s", strerror(errno)));
+			if (n == -1)
+				n = 0;
+		}
+	}
 	if (n == 0) {
 		f->in_eof = true;
 		return (0);
@@ -882,11 +896,30 @@ capture_file_set_stop(struct capture_file *f, const atomic_int *stop)
 	f->stop = stop;
 }
 
+void
+capture_file_set_follow(struct capture_file *f, bool on)
+{
+	f->follow = on;
+}
+
 int
 capture_file_wait(struct capture_file *f, int timeout_ms)
 {
 	struct pollfd	 pfd;
+	struct stat	 st;
 
+	if (f->follow && f->size != 0 && !f->in_eof && f->in_pos >= f->in_len &&
+	    f->out_pos >= f->out_len && f->pending == 0) {
+		/* Nothing buffered: is the file longer than what we read? */
+		if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size > f->size)
+			f->size = (uint64_t)st.st_size;
+		if (f->size > f->raw_read)
+			return (1);
+		poll(NULL, 0, timeout_ms);
+		if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size > f->size)
+			f->size = (uint64_t)st.st_size;
+		return (f->size > f->raw_read);
+	}
 	if (f->size != 0 || f->in_eof || f->in_pos < f->in_len ||
 	    f->out_pos < f->out_len || f->pending != 0 || f->fd == -1)
 		return (1);

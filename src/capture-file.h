@@ -69,6 +69,10 @@ int			 capture_file_wait(struct capture_file *f, int timeout_ms);
  * A flag that, once set (from a signal handler, say), makes a read
  * interrupted by a signal end instead of being retried.  It must outlive f.
  */
+/* At the end of a regular file, wait for more instead of ending (a file
+ * another program is still writing); stops when the stop flag is set. */
+void			 capture_file_set_follow(struct capture_file *f,
+			    bool on);
 void			 capture_file_set_stop(struct capture_file *f,
 			    const atomic_int *stop);
 

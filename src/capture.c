@@ -57,6 +57,7 @@ struct capture_prog {
 
 struct capture {
 	bool			 live;
+	bool			 follow;	/* --follow: the last file */
 	char			*name;		/* interface, or NULL */
 
 	/* files */
@@ -429,6 +430,8 @@ capture_next_file(struct capture *c, struct capture_record *rec,
 		if (c->file == NULL)
 			return (capture_fail(c, err, errlen));
 		capture_file_set_stop(c->file, &c->stop);
+		capture_file_set_follow(c->file, c->follow &&
+		    c->cur + 1 == c->npaths);
 	}
 }
 
@@ -511,6 +514,14 @@ bool
 capture_is_live(const struct capture *c)
 {
 	return (c->live);
+}
+
+void
+capture_set_follow(struct capture *c, bool on)
+{
+	c->follow = on;
+	if (!c->live && c->file != NULL)
+		capture_file_set_follow(c->file, on && c->cur + 1 == c->npaths);
 }
 
 void

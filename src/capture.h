@@ -78,6 +78,9 @@ const char	*capture_source_name(const struct capture *c);
 bool		 capture_is_live(const struct capture *c);
 
 /* Interrupt a blocked capture_next() from a signal handler or thread. */
+/* Files: at the end of the last one, wait for more (--follow). */
+void		 capture_set_follow(struct capture *c, bool on);
+
 void		 capture_breakloop(struct capture *c);
 
 void		 capture_get_stats(struct capture *c, struct capture_stats *st);

@@ -64,6 +64,7 @@ struct track {
 	uint64_t		 next_flow_id;
 	uint64_t		 now_ns;
 	struct track_stats	 st;
+	struct track_watch	 watch;
 };
 
 static const char *close_names[] = {
@@ -163,6 +164,8 @@ conn_free_one(struct track *t, struct flow_conn *c)
 {
 	int i;
 
+	if (t->watch.freeing != NULL)
+		t->watch.freeing(t->watch.arg, c);
 	for (i = 0; i < 2; i++) {
 		store_release_stream(t->rc->store, &c->dir[i].ss);
 		reasm_dir_free(&c->dir[i]);
@@ -211,6 +214,8 @@ conn_close(struct track *t, struct flow_conn *c, enum flow_close why)
 		c->close_reason = (uint8_t)why;
 	dir_close(t, c, 0);
 	dir_close(t, c, 1);
+	if (t->watch.touched != NULL)
+		t->watch.touched(t->watch.arg, c);
 	if (!was_open)
 		return;
 	t->st.conns_open--;
@@ -659,6 +664,8 @@ track_segment(struct track *t, const struct pkt_meta *m)
 	if (c->dir[0].closed && c->dir[1].closed &&
 	    c->close_reason == FLOW_OPEN && c == newest)
 		conn_close(t, c, FLOW_CLOSE_FIN);
+	else if (t->watch.touched != NULL)
+		t->watch.touched(t->watch.arg, c);
 	expire(t);
 }
 
@@ -669,6 +676,12 @@ track_close_all(struct track *t)
 
 	while ((c = t->open.head) != NULL)
 		conn_close(t, c, FLOW_CLOSE_EOF);
+}
+
+void
+track_set_watch(struct track *t, const struct track_watch *w)
+{
+	t->watch = *w;
 }
 
 void

@@ -48,9 +48,23 @@ typedef void	(*track_dir_closed_fn)(void *arg, struct flow_conn *c, int dir);
 
 struct track;
 
+/*
+ * Optional watchers (the UI's row sink): touched() after a connection
+ * changed (a segment, a close), freeing() just before one is freed, while
+ * its directions and stream paths are still there.
+ */
+struct track_watch {
+	void		(*touched)(void *arg, struct flow_conn *c);
+	void		(*freeing)(void *arg, struct flow_conn *c);
+	void		*arg;
+};
+
 struct track	*track_new(const struct track_config *cfg,
 		    struct reasm_ctx *rc, track_dir_closed_fn closed,
 		    void *arg);
+
+void		 track_set_watch(struct track *t,
+		    const struct track_watch *w);
 
 /* Process one TCP segment. */
 void		 track_segment(struct track *t, const struct pkt_meta *m);

@@ -89,7 +89,11 @@ struct flow_dir {
 	uint64_t	 first_ns;
 	uint64_t	 last_ns;
 	uint64_t	 flow_id;
+	uint64_t	 row_contig;	/* UI rows: readable prefix last seen */
 	uint32_t	 count;		/* file name counter (c1, c2...) */
+	bool		 row_hinted;	/* UI rows: service hint taken */
+	bool		 row_path_sent;	/* UI rows: path given to the UI */
+	bool		 row_final;	/* UI rows: holes logged at close */
 	uint8_t		 mac_src[6];
 	uint8_t		 mac_dst[6];
 };
@@ -113,7 +117,10 @@ struct flow_conn {
 	struct flow_conn *lru_next;
 	uint64_t	 id;		/* 0-based, run-wide */
 	uint64_t	 last_ns;
+	uint64_t	 row_last_run;	/* UI rows: its last run record + 1 */
+	uint32_t	 row_slot;	/* UI rows: dirty list index + 1 */
 	uint32_t	 instance;
+	uint8_t		 row_last_dir;	/* UI rows: sender of the last run */
 	uint8_t		 client;	/* index of the opener's direction */
 	uint8_t		 close_reason;	/* enum flow_close */
 	bool		 fin_or_rst;

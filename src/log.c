@@ -37,9 +37,29 @@ log_verbose(void)
 	return (log_level > 0);
 }
 
+/* While curses owns the terminal, messages go to the UI instead. */
+static void (*log_redirect)(const char *msg);
+
+void
+log_set_redirect(void (*fn)(const char *msg))
+{
+	log_redirect = fn;
+}
+
 static void
 log_vprint(const char *fmt, va_list ap, const char *suffix)
 {
+	char msg[1024];
+	size_t n;
+
+	if (log_redirect != NULL) {
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		n = strlen(msg);
+		if (suffix != NULL && n < sizeof msg)
+			snprintf(msg + n, sizeof msg - n, ": %s", suffix);
+		log_redirect(msg);
+		return;
+	}
 	fprintf(stderr, "%s: ", log_progname);
 	vfprintf(stderr, fmt, ap);
 	if (suffix != NULL)

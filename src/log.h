@@ -14,6 +14,8 @@
 
 void	 log_init(const char *progname, int verbose);
 void	 log_set_emergency_hook(void (*hook)(void));
+/* Send warnings to fn (any thread) instead of stderr; NULL: stderr. */
+void	 log_set_redirect(void (*fn)(const char *msg));
 void	 log_warnx(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "batch.h"
+#include "pipeline.h"
 #include "log.h"
 #include "netviz-open.h"
 #include "opts.h"
@@ -33,7 +34,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	log_init("flowscope", o.verbose);
-	batch_set_netviz_draw(render_netviz_write);
+	pipeline_set_netviz_draw(render_netviz_write);
 	if (o.open_dir != NULL)
 		rv = netviz_open_run(&o, render_netviz_write);
 	else

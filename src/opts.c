@@ -25,6 +25,8 @@
 #define OPT_BATCH	257
 #define OPT_NETVIZ	258
 #define OPT_OPEN	259
+#define OPT_TUI		260
+#define OPT_FOLLOW	261
 
 static const char usage_text[] =
 "usage: flowscope [options] [-r FILE]... [-i IFACE] [EXPRESSION]\n"
@@ -53,7 +55,12 @@ static const char usage_text[] =
 "  --overlap=first|last\n"
 "                   which copy wins where retransmitted bytes differ\n"
 "                   (default first; last is tcpflow's behaviour)\n"
-"  --batch          batch mode (the default for now)\n"
+"  --batch          batch mode: write files and exit (the default when\n"
+"                   stdout is not a terminal, or with -o -c -C -D -e -w)\n"
+"  --tui            the interactive UI even with batch options or no\n"
+"                   terminal on stdout (-o DIR: streams are written there)\n"
+"  --follow         keep reading a capture file another program is still\n"
+"                   writing (stop with q or Ctrl-C)\n"
 "  -e netviz        also draw a one-page picture of the traffic: report.png\n"
 "                   next to report.xml (1600x2000 pixels)\n"
 "  --netviz FILE    draw the picture into FILE (a .pdf name gives a PDF)\n"
@@ -204,6 +211,8 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "netviz", required_argument, NULL, OPT_NETVIZ },
 		{ "open", required_argument, NULL, OPT_OPEN },
+		{ "tui", no_argument, NULL, OPT_TUI },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "chroot", required_argument, NULL, 'z' },
 		{ "relinquish-privileges", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 }
@@ -242,6 +251,7 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			break;
 		case 'o':
 			o->outdir = optarg;
+			o->outdir_set = true;
 			o->batch = true;
 			break;
 		case 'T':
@@ -283,6 +293,7 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			break;
 		case 'D':
 			o->hexdump = true;
+			o->batch = true;
 			break;
 		case '0':
 			o->no_newline = true;
@@ -298,6 +309,7 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			break;
 		case 'w':
 			o->dump_file = optarg;
+			o->batch = true;
 			o->batch = true;
 			break;
 		case 'X':
@@ -364,10 +376,18 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 				return (-1);
 			}
 			o->netviz = true;
+			o->batch = true;
 			break;
 		case OPT_NETVIZ:
 			o->netviz = true;
 			o->netviz_file = optarg;
+			o->batch = true;
+			break;
+		case OPT_TUI:
+			o->tui = true;
+			break;
+		case OPT_FOLLOW:
+			o->follow = true;
 			break;
 		case OPT_OPEN:
 			o->open_dir = optarg;
@@ -407,6 +427,16 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	}
 	if (o->console != CONSOLE_NONE && o->hexdump)
 		o->binary = false;
+	if (o->tui && (o->console != CONSOLE_NONE || o->hexdump ||
+	    o->netviz || o->dump_file != NULL || o->open_dir != NULL)) {
+		snprintf(err, errlen, "--tui: not with -c, -C, -D, -e, -w or "
+		    "--open");
+		return (-1);
+	}
+	if (o->follow && o->nfiles == 0) {
+		snprintf(err, errlen, "--follow: needs -r FILE");
+		return (-1);
+	}
 	if (o->open_dir != NULL && (o->nfiles > 0 || o->iface != NULL)) {
 		snprintf(err, errlen, "--open and -r/-i: read a report or a "
 		    "capture, not both");

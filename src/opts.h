@@ -25,6 +25,7 @@ struct opts {
 	bool		 promisc;	/* not -p */
 	char		*filter;	/* BPF expression, NULL if none */
 	const char	*outdir;	/* -o, "." by default */
+	bool		 outdir_set;	/* -o given */
 	char		*template;	/* -T after -F edits */
 	bool		 no_files;	/* -FX */
 	uint64_t	 max_bytes;	/* -b, UINT64_MAX if unlimited */
@@ -45,6 +46,8 @@ struct opts {
 	const char	*chroot_dir;	/* -z */
 	bool		 overlap_last;	/* --overlap=last */
 	bool		 batch;		/* batch mode asked for or implied */
+	bool		 tui;		/* --tui: the UI even without a tty */
+	bool		 follow;	/* --follow: wait for more at the end */
 	bool		 netviz;	/* -e netviz or --netviz */
 	const char	*netviz_file;	/* --netviz, NULL: DIR/report.png */
 	const char	*open_dir;	/* --open: read DIR/report.xml */

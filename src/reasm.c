@@ -39,6 +39,21 @@ cranges(const struct flow_dir *d)
 	return (d->rx != NULL ? d->rx : &d->r0);
 }
 
+const struct reasm_range *
+reasm_ranges(const struct flow_dir *d, uint32_t *n)
+{
+	*n = d->nranges;
+	return (cranges(d));
+}
+
+uint64_t
+reasm_contig(const struct flow_dir *d)
+{
+	if (d->nranges == 0 || cranges(d)[0].lo != 0)
+		return (0);
+	return (cranges(d)[0].hi);
+}
+
 uint64_t
 reasm_length(const struct flow_dir *d)
 {

@@ -60,6 +60,12 @@ void		 reasm_holes(const struct flow_dir *d, uint64_t *count,
 /* Logical stream length: offset of the last captured byte + 1. */
 uint64_t	 reasm_length(const struct flow_dir *d);
 
+/* The covered ranges, sorted and disjoint (*n of them). */
+const struct reasm_range *reasm_ranges(const struct flow_dir *d, uint32_t *n);
+
+/* Bytes from stream offset 0 with no hole: the readable prefix. */
+uint64_t	 reasm_contig(const struct flow_dir *d);
+
 /* Free the direction's range and early-data memory. */
 void		 reasm_dir_free(struct flow_dir *d);
 

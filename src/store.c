@@ -73,6 +73,7 @@ struct store_job {
 	int32_t			 head;
 	int			 err;		/* errno of a failed write */
 	uint64_t		 lost;		/* bytes not written */
+	uint64_t		 size;		/* s->file_size when handed over */
 };
 
 /* Work after the writes: set the mtime, close the descriptor. */
@@ -536,6 +537,7 @@ job_add(struct store_batch *b, struct store_stream *s)
 	j->head = s->pend_head;
 	j->err = 0;
 	j->lost = 0;
+	j->size = s->file_size;
 	s->gen = b->gen;
 	return (j);
 }
@@ -688,8 +690,11 @@ drop_pending(struct store *st, struct store_stream *s)
 static void
 job_settle(struct store *st, struct store_job *j)
 {
-	if (j->err == 0)
+	if (j->err == 0) {
+		if (j->s != NULL && j->size > j->s->durable)
+			j->s->durable = j->size;
 		return;
+	}
 	if (st->lost != NULL)
 		st->lost(st->cb_arg, j->token, j->lost);
 	if (j->s == NULL) {
@@ -737,6 +742,7 @@ write_inline(struct store *st, struct store_stream *s)
 	j.head = s->pend_head;
 	j.err = 0;
 	j.lost = 0;
+	j.size = s->file_size;
 	job_run(st->cur, &j);
 	job_settle(st, &j);
 	st->stats.writes += st->cur->writes;
@@ -1197,6 +1203,7 @@ store_move(struct store *st, struct store_stream *s, uint64_t shift, bool up)
 			return (-1);
 	}
 	size = s->file_size;
+	s->durable = 0;		/* readers wait until the move is done */
 	rfd = openat(st->dirfd, s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (rfd == -1) {
 		set_error(st, s->path, errno);
@@ -1243,6 +1250,7 @@ store_move(struct store *st, struct store_stream *s, uint64_t shift, bool up)
 		return (-1);
 	}
 	s->file_size = size;
+	s->durable = size;
 	return (0);
 }
 
@@ -1274,6 +1282,8 @@ store_truncate(struct store *st, struct store_stream *s, uint64_t len)
 		return (-1);
 	}
 	s->file_size = len;
+	if (s->durable > len)
+		s->durable = len;
 	return (0);
 }
 

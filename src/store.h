@@ -29,6 +29,9 @@ struct store_stream {
 	struct store_stream	*lru_prev;	/* open-descriptor LRU */
 	struct store_stream	*lru_next;
 	uint64_t		 file_size;	/* bytes in the file + staged */
+	uint64_t		 durable;	/* the file is written up to here
+						   (below it, pread sees what
+						   store_read does) */
 	uint64_t		 dropped;	/* bytes lost to write errors */
 	uint64_t		 token;		/* the owner's name for it, passed
 						   back in lost() */
