@@ -649,6 +649,12 @@ capture_dump_write(struct capture_dump *d, const struct capture_record *rec)
 }
 
 /* Flush and close the dump (standard output is only flushed); d may be NULL. */
+int
+capture_dump_flush(struct capture_dump *d)
+{
+	return (fflush(d->fp) == 0 ? 0 : -1);
+}
+
 void
 capture_dump_close(struct capture_dump *d)
 {

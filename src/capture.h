@@ -94,6 +94,8 @@ struct capture_dump *capture_dump_open(const char *path, int linktype,
 		    char *err, size_t errlen);
 int		 capture_dump_write(struct capture_dump *d,
 		    const struct capture_record *rec);
+/* Push buffered records to the file (a reader may be waiting). */
+int		 capture_dump_flush(struct capture_dump *d);
 void		 capture_dump_close(struct capture_dump *d);
 
 void		 capture_close(struct capture *c);

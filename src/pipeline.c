@@ -91,6 +91,9 @@ struct pipeline {
 	char			*ui_spool;	/* run log (and streams
 						   without -o) */
 	int			 runlog_fd;
+	struct capture_dump	*live_dump;	/* live UI: every packet, for
+						   saving pcaps */
+	char			*live_pcap;
 	bool			 spool_names;	/* streams in ui_spool */
 	uint64_t		 last_publish;	/* mono ms */
 	pthread_mutex_t		 st_mtx;	/* guards status */
@@ -670,6 +673,8 @@ ui_publish(struct pipeline *b, bool force)
 	if (!force && now - b->last_publish < PIPELINE_PUBLISH_MS)
 		return;
 	b->last_publish = now;
+	if (b->live_dump != NULL)
+		capture_dump_flush(b->live_dump);
 	sink_rows_publish(b->rows);
 	capture_get_stats(b->cap, &cs);
 	track_get_stats(b->track, &ts);
@@ -771,7 +776,9 @@ pipeline_run(struct pipeline *b)
 			} else
 				track_segment(b->track, &m);
 		}
-		else if (b->dump != NULL && (dr == DECODE_NOT_TCP ||
+		if (b->live_dump != NULL)
+			capture_dump_write(b->live_dump, &rec);
+		if (b->dump != NULL && (dr == DECODE_NOT_TCP ||
 		    dr == DECODE_INVALID || dr == DECODE_TRUNCATED))
 			capture_dump_write(b->dump, &rec);
 		if (b->ui && (b->status.first_ns == 0 || (n & 63) == 0)) {
@@ -857,6 +864,20 @@ pipeline_open(struct pipeline *b)
 		pthread_mutex_lock(&b->st_mtx);
 		b->status.live = capture_is_live(b->cap);
 		pthread_mutex_unlock(&b->st_mtx);
+		if (b->status.live) {
+			/* Packets are kept so the UI can save pcaps. */
+			char path[PATH_MAX], err[512];
+			int lt = capture_linktype(b->cap);
+
+			snprintf(path, sizeof path, "%s/live.pcap",
+			    b->ui_spool);
+			b->live_dump = capture_dump_open(path, lt >= 0 ? lt :
+			    1, err, sizeof err);
+			if (b->live_dump != NULL)
+				b->live_pcap = xstrdup(path);
+			else
+				log_warnx("%s", err);
+		}
 	}
 	return (0);
 }
@@ -935,6 +956,18 @@ pipeline_runlog_path(const struct pipeline *b)
 	return (path);
 }
 
+const char *
+pipeline_spool_dir(const struct pipeline *b)
+{
+	return (b->ui_spool);
+}
+
+const char *
+pipeline_live_pcap(const struct pipeline *b)
+{
+	return (b->live_pcap);
+}
+
 bool
 pipeline_spool_names(const struct pipeline *b)
 {
@@ -963,6 +996,9 @@ pipeline_free(struct pipeline *b)
 	free(b->pend);
 	if (b->dump != NULL)
 		capture_dump_close(b->dump);
+	if (b->live_dump != NULL)
+		capture_dump_close(b->live_dump);
+	free(b->live_pcap);
 	if (b->cap != NULL)
 		capture_close(b->cap);
 	decoder_free(b->dec);

@@ -78,6 +78,11 @@ void		 pipeline_get_status(struct pipeline *p,
 const char	*pipeline_stream_dir(const struct pipeline *p);
 const char	*pipeline_runlog_path(const struct pipeline *p);
 
+/* The private spool directory (UI mode), and the pcap of every packet kept
+ * there during a live capture (NULL: none). */
+const char	*pipeline_spool_dir(const struct pipeline *p);
+const char	*pipeline_live_pcap(const struct pipeline *p);
+
 /* True when stream files have spool names (flow_row_spool_name). */
 bool		 pipeline_spool_names(const struct pipeline *p);
 

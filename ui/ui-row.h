@@ -41,12 +41,14 @@ struct ui_row {
 	uint64_t	 avail[2];	/* readable from its file (pread) */
 	uint64_t	 first_ns;
 	uint64_t	 last_ns;
+	uint64_t	 last_run;	/* newest run record + 1 (flow-row.h) */
 	uint32_t	 packets[2];
 	uint32_t	 rate;		/* bytes/s, both ways, last second */
 	uint32_t	 path[2];	/* offsets in the model's path arena,
 					   UINT32_MAX: no file yet */
 	uint32_t	 instance;	/* port-reuse instance, 0 first */
-	uint32_t	 seen_tick;	/* model tick of the last change */
+	uint32_t	 seen_tick;	/* model tick of its last state change */
+	uint32_t	 upd_tick;	/* model tick of its last update */
 	uint32_t	 born_tick;	/* model tick it appeared */
 	uint8_t		 client;	/* direction index of the opener */
 	uint8_t		 state;		/* enum ui_row_state */
