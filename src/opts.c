@@ -64,8 +64,9 @@ static const char usage_text[] =
 "  -e netviz        also draw a one-page picture of the traffic: report.png\n"
 "                   next to report.xml (1600x2000 pixels)\n"
 "  --netviz FILE    draw the picture into FILE (a .pdf name gives a PDF)\n"
-"  --open DIR       read DIR/report.xml (from flowscope or tcpflow) instead\n"
-"                   of a capture and draw its picture (needs -e netviz)\n"
+"  --open DIR       browse a directory written by flowscope or tcpflow\n"
+"                   (DIR/report.xml and its flow files) in the UI; with\n"
+"                   -e netviz, draw its picture instead\n"
 "\n"
 "Console (print reassembled bytes instead of writing files):\n"
 "  -c               print each direction's bytes as \"name: bytes\"\n"
@@ -428,9 +429,8 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	if (o->console != CONSOLE_NONE && o->hexdump)
 		o->binary = false;
 	if (o->tui && (o->console != CONSOLE_NONE || o->hexdump ||
-	    o->netviz || o->dump_file != NULL || o->open_dir != NULL)) {
-		snprintf(err, errlen, "--tui: not with -c, -C, -D, -e, -w or "
-		    "--open");
+	    o->netviz || o->dump_file != NULL)) {
+		snprintf(err, errlen, "--tui: not with -c, -C, -D, -e or -w");
 		return (-1);
 	}
 	if (o->follow && o->nfiles == 0) {
@@ -442,9 +442,10 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 		    "capture, not both");
 		return (-1);
 	}
-	if (o->open_dir != NULL && !o->netviz) {
-		/* Browsing a saved directory comes with the interactive UI. */
-		snprintf(err, errlen, "--open %s: needs -e netviz", o->open_dir);
+	if (o->open_dir != NULL && !o->netviz && (o->batch ||
+	    o->console != CONSOLE_NONE)) {
+		snprintf(err, errlen, "--open %s: browse it in the UI, or draw "
+		    "it with -e netviz", o->open_dir);
 		return (-1);
 	}
 	return (0);

@@ -116,6 +116,12 @@ pipeline_set_netviz_draw(netviz_draw_fn fn)
 	pipeline_draw = fn;
 }
 
+netviz_draw_fn
+pipeline_netviz_draw(void)
+{
+	return (pipeline_draw);
+}
+
 /* Fill the template variables of direction i of c. */
 static void
 name_vars(struct pipeline *b, const struct flow_conn *c, int i,

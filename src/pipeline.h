@@ -45,6 +45,7 @@ struct pipeline;
 /* The function that draws -e netviz pictures; the program sets it (the core
  * library does not link render/).  Without it -e netviz draws nothing. */
 void		 pipeline_set_netviz_draw(netviz_draw_fn fn);
+netviz_draw_fn	 pipeline_netviz_draw(void);
 
 /*
  * A pipeline for o.  rows != NULL makes it a UI pipeline that sends row

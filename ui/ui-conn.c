@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 
 #include "flow-row.h"
 #include "ui-filter.h"
@@ -77,6 +81,32 @@ core_dir(const struct ui_conn *c, int pdir)
 	return (pdir == 0 ? c->row.client : c->row.client ^ 1);
 }
 
+/*
+ * Open a stream file beneath the stream directory: never through a symlink
+ * or out of it (--open reads names from a report.xml someone else wrote).
+ */
+static int
+open_beneath(int dirfd, const char *path)
+{
+#ifdef SYS_openat2
+	struct open_how how;
+	long fd;
+
+	memset(&how, 0, sizeof how);
+	how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	if (fd >= 0 || errno != ENOSYS)
+		return ((int)fd);
+#endif
+	if (path[0] == '/' || strstr(path, "..") != NULL) {
+		errno = EPERM;
+		return (-1);
+	}
+	return (openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+}
+
 static void
 open_files(struct ui_conn *c, const char *path0, const char *path1)
 {
@@ -94,8 +124,7 @@ open_files(struct ui_conn *c, const char *path0, const char *path1)
 			p = d == 0 ? path0 : path1;
 		if (p == NULL || c->row.bytes[d] == 0)
 			continue;
-		c->fd[pdir] = openat(c->env.dirfd, p, O_RDONLY | O_NOFOLLOW |
-		    O_CLOEXEC);
+		c->fd[pdir] = open_beneath(c->env.dirfd, p);
 		if (c->fd[pdir] == -1)
 			c->open_errno[pdir] = errno;
 	}

@@ -37,8 +37,13 @@
 #include <curses.h>
 
 #include "chan.h"
+#include "decode.h"
 #include "flow-row.h"
+#include "flow-table.h"
+#include "report-read.h"
+#include "store.h"
 #include "log.h"
+#include "netviz-stats.h"
 #include "pipeline.h"
 #include "ui-conn.h"
 #include "ui-keys.h"
@@ -73,7 +78,7 @@ enum list_action {
 	LA_UP = 1, LA_DOWN, LA_PGUP, LA_PGDN, LA_HOME, LA_END, LA_OPEN,
 	LA_MARK, LA_MARK_ALL, LA_UNMARK, LA_FILTER, LA_SORT_NEXT,
 	LA_SORT_PREV, LA_SORT_REV, LA_FOLLOW, LA_PAUSE, LA_SAVE, LA_HELP,
-	LA_QUIT, LA_REDRAW, LA_CLEAR_FILTER
+	LA_QUIT, LA_REDRAW, LA_CLEAR_FILTER, LA_EXPORT
 };
 
 #define CTRL_KEY(c)	((c) & 0x1f)
@@ -117,6 +122,8 @@ static const struct ui_key list_keys[] = {
 	{ 's', LA_SAVE, "s", "save the marked connections (or this one)",
 	    "Save" },
 	{ KEY_F(5), LA_SAVE, "F5", "save", NULL },
+	{ 'e', LA_EXPORT, "e", "export a netviz picture (PNG) of the marked "
+	    "connections, or of those the filter shows", "Picture" },
 	{ CTRL_KEY('l'), LA_REDRAW, "^L", "redraw the screen", NULL },
 	{ 'q', LA_QUIT, "q", "quit (asks once during a live capture)",
 	    "Quit" },
@@ -137,6 +144,7 @@ struct ui {
 	struct ui_model		 m;
 	struct pipeline_status	 st;
 	struct ui_conn_env	 env;
+	char			*open_spool;	/* --open: for the HTTP view */
 
 	enum ui_screen		 screen;
 	enum ui_screen		 help_from;
@@ -171,6 +179,26 @@ struct ui {
 	MEVENT			 last_click;
 	uint64_t		 last_click_ms;
 };
+
+/*
+ * FLOWSCOPE_UI_TRACE=FILE: one line per key read and per frame drawn, with
+ * CLOCK_MONOTONIC milliseconds, for bench/ui-latency.sh (which sends keys
+ * and reads back when the screen showing them was drawn).
+ */
+static FILE *ui_trace;
+
+static void
+ui_trace_event(const char *what, long a, long b)
+{
+	struct timespec ts;
+
+	if (ui_trace == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(ui_trace, "%.3f %s %ld %ld\n", (double)ts.tv_sec * 1e3 +
+	    (double)ts.tv_nsec / 1e6, what, a, b);
+	fflush(ui_trace);
+}
 
 /* The UI's redirected log: the capture thread may write it. */
 static pthread_mutex_t ui_log_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -221,9 +249,11 @@ ui_wanted(const struct opts *o)
 {
 	if (o->tui)
 		return (true);
-	if (o->batch || o->open_dir != NULL)
+	if (o->open_dir != NULL)
+		return (!o->netviz);	/* browsing; -e netviz draws */
+	if (o->batch)
 		return (false);
-	return (isatty(STDOUT_FILENO) && isatty(STDERR_FILENO));
+	return (isatty(STDOUT_FILENO));
 }
 
 static void
@@ -309,6 +339,14 @@ state_name(int s)
 	    "end" };
 
 	return (s >= 0 && s < ROW_NSTATES ? names[s] : "?");
+}
+
+static const char *
+ui_source(const struct ui *u)
+{
+	if (u->pipe == NULL)
+		return (u->o->open_dir != NULL ? u->o->open_dir : "");
+	return (pipeline_source(u->pipe));
 }
 
 /* --- drawing ------------------------------------------------------------- */
@@ -491,7 +529,7 @@ draw_header(struct ui *u)
 
 	attrset(ui_theme_attr(UR_HEADER));
 	fill_line(0, 0);
-	p = pipeline_source(u->pipe);
+	p = ui_source(u);
 	if (strrchr(p, '/') != NULL && strrchr(p, '/')[1] != '\0')
 		p = strrchr(p, '/') + 1;
 	snprintf(src, sizeof src, "%.40s", p);
@@ -783,6 +821,7 @@ ui_draw(struct ui *u)
 	refresh();
 	u->last_draw = mono_ms();
 	u->dirty = false;
+	ui_trace_event("frame", (long)u->m.nview, (long)u->m.nrows);
 }
 
 /* --- actions ----------------------------------------------------------------- */
@@ -909,7 +948,8 @@ save_run(struct ui *u)
 	if (u->o->nfiles > 0) {
 		req.pcap_sources = (const char *const *)u->o->files;
 		req.npcap_sources = u->o->nfiles;
-	} else if ((srcs[0] = pipeline_live_pcap(u->pipe)) != NULL) {
+	} else if (u->pipe != NULL &&
+	    (srcs[0] = pipeline_live_pcap(u->pipe)) != NULL) {
 		req.pcap_sources = srcs;
 		req.npcap_sources = 1;
 	} else if (req.pcap) {
@@ -924,6 +964,91 @@ save_run(struct ui *u)
 	else
 		ui_message(u, false, "%s", msg);
 	free(sc);
+}
+
+/* A name for a new file: base + suffix, or base-1 + suffix... */
+static void
+fresh_name(char *buf, size_t len, const char *base, const char *suffix)
+{
+	int i;
+
+	snprintf(buf, len, "%s%s", base, suffix);
+	for (i = 1; access(buf, F_OK) == 0 && i < 1000; i++)
+		snprintf(buf, len, "%s-%d%s", base, i, suffix);
+}
+
+/* e: the netviz picture of the marked connections, or of the view. */
+static void
+export_netviz(struct ui *u)
+{
+	struct ui_model *m = &u->m;
+	netviz_draw_fn draw = pipeline_netviz_draw();
+	struct netviz_stats *nv;
+	struct netviz_run run;
+	char base[PATH_MAX], path[PATH_MAX + 16], input[512], err[512];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i, n = 0;
+
+	if (draw == NULL) {
+		ui_message(u, true, "This build draws no pictures");
+		return;
+	}
+	nv = netviz_stats_new();
+	memset(&run, 0, sizeof run);
+	for (i = 0; i < (m->nmarked > 0 ? m->nrows : m->nview); i++) {
+		uint32_t id = m->nmarked > 0 ? (uint32_t)i : m->view[i];
+		const struct ui_row *r = &m->rows[id];
+		struct netviz_conn c;
+		int cd = r->client, sd = r->client ^ 1;
+
+		if (r->born_tick == 0 || (m->nmarked > 0 &&
+		    !ui_model_marked(m, id)))
+			continue;
+		memset(&c, 0, sizeof c);
+		c.af = r->key.af;
+		memcpy(c.cli, cd == 0 ? r->key.a : r->key.b, 16);
+		memcpy(c.srv, cd == 0 ? r->key.b : r->key.a, 16);
+		c.cport = cd == 0 ? r->key.pa : r->key.pb;
+		c.sport = cd == 0 ? r->key.pb : r->key.pa;
+		c.first_ns = r->first_ns;
+		c.last_ns = r->last_ns;
+		/* Frame bytes are not kept per row: payload plus headers. */
+		c.payload[NETVIZ_C2S] = r->bytes[cd];
+		c.payload[NETVIZ_S2C] = r->bytes[sd];
+		c.packets[NETVIZ_C2S] = r->packets[cd];
+		c.packets[NETVIZ_S2C] = r->packets[sd];
+		c.bytes[NETVIZ_C2S] = r->bytes[cd] + 54ull * r->packets[cd];
+		c.bytes[NETVIZ_S2C] = r->bytes[sd] + 54ull * r->packets[sd];
+		c.holes = (r->flags & ROW_HOLES) ? 1 : 0;
+		if (c.af == FS_AF_INET6)
+			run.bytes_ipv6 += c.bytes[0] + c.bytes[1];
+		else
+			run.bytes_ipv4 += c.bytes[0] + c.bytes[1];
+		netviz_stats_conn(nv, &c, true);
+		n++;
+	}
+	snprintf(input, sizeof input, "%s (%zu connections%s%s%s)",
+	    ui_source(u), n, m->nmarked > 0 ? ", marked" : "",
+	    m->nmarked == 0 && m->filter_text[0] != '\0' ? ", filter: " : "",
+	    m->nmarked == 0 ? m->filter_text : "");
+	run.input = input;
+	run.live = u->st.live;
+	run.drops = u->st.kernel_drop;
+	run.malformed = u->st.malformed;
+	netviz_stats_run(nv, &run);
+	localtime_r(&now, &tm);
+	if (u->o->outdir_set)
+		snprintf(base, sizeof base, "%s/netviz", u->o->outdir);
+	else
+		strftime(base, sizeof base, "./flowscope-netviz-%Y%m%d-%H%M%S",
+		    &tm);
+	fresh_name(path, sizeof path, base, ".png");
+	if (netviz_stats_draw(nv, draw, path, err, sizeof err) == -1)
+		ui_message(u, true, "Picture failed: %s", err);
+	else
+		ui_message(u, false, "Picture of %zu connections: %s", n, path);
+	netviz_stats_free(nv);
 }
 
 static void
@@ -1031,6 +1156,9 @@ list_action(struct ui *u, int a)
 		break;
 	case LA_SAVE:
 		save_start(u);
+		break;
+	case LA_EXPORT:
+		export_netviz(u);
 		break;
 	case LA_HELP:
 		u->help_from = u->screen;
@@ -1231,6 +1359,108 @@ take_rows(struct ui *u)
 	}
 }
 
+/*
+ * --open DIR: rows from DIR/report.xml (flowscope's or tcpflow's), files
+ * read from DIR.  Names come through report_read_stream_path() (relative,
+ * no "..") and are opened beneath DIR without following symlinks.
+ */
+static int
+ui_open_dir(struct ui *u)
+{
+	struct report_data *rd = NULL;
+	union flow_row_item *items;
+	char path[PATH_MAX], err[1024], rel[FLOW_ROW_PATH];
+	size_t i, n = 0;
+	int d;
+
+	snprintf(path, sizeof path, "%s/report.xml", u->o->open_dir);
+	if (report_read(path, &rd, err, sizeof err) == -1) {
+		if (rd == NULL) {
+			log_warnx("%s", err);
+			return (-1);
+		}
+		/* Whatever was readable, and say where it stopped. */
+		snprintf(u->st.error, sizeof u->st.error, "%.250s", err);
+		u->st.failed = true;
+	}
+	u->env.dirfd = open(u->o->open_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (u->env.dirfd == -1) {
+		log_warn("%s", u->o->open_dir);
+		report_data_free(rd);
+		return (-1);
+	}
+	items = xreallocarray(NULL, rd->nconns * 3 + 1, sizeof *items);
+	for (i = 0; i < rd->nconns; i++) {
+		const struct report_conn *rc = &rd->conns[i];
+		const struct report_flow *cf = rc->dir[0] >= 0 ?
+		    &rd->flows[rc->dir[0]] : &rd->flows[rc->dir[1]];
+		struct flow_row *r = &items[n].row;
+		struct flow_key k;
+		int cdir;
+
+		if (cf->af != 4 && cf->af != 6)
+			continue;
+		memset(&items[n], 0, sizeof items[n]);
+		/* cf is the client's flow unless only the server's exists. */
+		cdir = flow_key_make(&k, cf->af, cf->src, cf->sport, cf->dst,
+		    cf->dport, false, 0);
+		if (rc->dir[0] < 0)
+			cdir ^= 1;
+		r->type = FLOW_ROW_UPDATE;
+		r->id = i;
+		r->key = k;
+		r->client = (uint8_t)cdir;
+		r->state = FLOW_ROW_CLOSED;
+		r->hint_dir = 0xff;
+		r->first_ns = UINT64_MAX;
+		for (d = 0; d < 2; d++) {
+			const struct report_flow *f;
+			int core = d == 0 ? cdir : cdir ^ 1;
+
+			if (rc->dir[d] < 0)
+				continue;
+			f = &rd->flows[rc->dir[d]];
+			r->bytes[core] = f->filesize;
+			r->avail[core] = f->filesize;
+			r->packets[core] = f->packets;
+			if (f->first_ns < r->first_ns)
+				r->first_ns = f->first_ns;
+			if (f->last_ns > r->last_ns)
+				r->last_ns = f->last_ns;
+			if (f->holes > 0)
+				r->flags |= FLOW_ROW_HOLES;
+			if (f->filename != NULL && report_read_stream_path(
+			    f->filename, rel, sizeof rel) == 0) {
+				struct flow_row_file *ff = &items[n + 1].file;
+
+				/* The file item goes first: swap below. */
+				memset(ff, 0, sizeof *ff);
+				ff->type = FLOW_ROW_FILE;
+				ff->id = i;
+				ff->dir = (uint8_t)core;
+				memcpy(ff->path, rel, sizeof ff->path);
+				ui_model_apply(&u->m, &items[n + 1], 1);
+			}
+		}
+		if (r->first_ns == UINT64_MAX)
+			r->first_ns = 0;
+		n++;
+	}
+	ui_model_apply(&u->m, items, n);
+	ui_model_rebuild(&u->m, true, mono_ms());
+	free(items);
+	u->st.done = true;
+	u->st.conns_total = n;
+	u->st.packets = 0;
+	report_data_free(rd);
+	if ((u->open_spool = store_mkdtemp("flowscope")) != NULL)
+		u->env.spool = u->open_spool;
+	u->env.runlog_fd = -1;
+	u->env.spool_names = false;
+	return (0);
+}
+
 static int
 ui_setup_terminal(struct ui *u)
 {
@@ -1295,6 +1525,7 @@ ui_loop(struct ui *u)
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;		/* the terminal went away */
 		while ((r = wget_wch(stdscr, &code)) != ERR) {
+			ui_trace_event("key", (long)code, r == KEY_CODE_YES);
 			ui_key(u, r == KEY_CODE_YES, code);
 			if (u->quit)
 				break;
@@ -1308,7 +1539,8 @@ ui_loop(struct ui *u)
 		}
 		if (!u->paused)
 			ui_model_rebuild(&u->m, false, now);
-		pipeline_get_status(u->pipe, &u->st);
+		if (u->pipe != NULL)
+			pipeline_get_status(u->pipe, &u->st);
 		if (u->st.done && !cap_done_seen) {
 			cap_done_seen = true;
 			u->done_ms = now;
@@ -1343,6 +1575,9 @@ ui_run(const struct opts *o)
 	u.sig_pipe[0] = u.sig_pipe[1] = -1;
 	u.env.dirfd = u.env.runlog_fd = -1;
 	setlocale(LC_ALL, "");
+	if (getenv("FLOWSCOPE_UI_TRACE") != NULL)
+		ui_trace = fopen(getenv("FLOWSCOPE_UI_TRACE"), "we");
+	ui_trace_event("start", 0, 0);
 	ui_model_init(&u.m);
 	u.ch = chan_new(sizeof(union flow_row_item), UI_CHAN_CAP);
 	if (u.ch == NULL) {
@@ -1363,21 +1598,28 @@ ui_run(const struct opts *o)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	u.pipe = pipeline_new(o, u.ch);
-	if (pipeline_open(u.pipe) == -1) {
-		status = 1;
-		goto out;
-	}
-	u.env.dirfd = open(pipeline_stream_dir(u.pipe), O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC);
-	if ((rl = pipeline_runlog_path(u.pipe)) != NULL)
-		u.env.runlog_fd = open(rl, O_RDONLY | O_CLOEXEC);
-	u.env.spool = pipeline_spool_dir(u.pipe);
-	u.env.spool_names = pipeline_spool_names(u.pipe);
-	if (u.env.dirfd == -1) {
-		log_warn("%s", pipeline_stream_dir(u.pipe));
-		status = 1;
-		goto out;
+	if (o->open_dir != NULL) {
+		if (ui_open_dir(&u) == -1) {
+			status = 1;
+			goto out;
+		}
+	} else {
+		u.pipe = pipeline_new(o, u.ch);
+		if (pipeline_open(u.pipe) == -1) {
+			status = 1;
+			goto out;
+		}
+		u.env.dirfd = open(pipeline_stream_dir(u.pipe), O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC);
+		if ((rl = pipeline_runlog_path(u.pipe)) != NULL)
+			u.env.runlog_fd = open(rl, O_RDONLY | O_CLOEXEC);
+		u.env.spool = pipeline_spool_dir(u.pipe);
+		u.env.spool_names = pipeline_spool_names(u.pipe);
+		if (u.env.dirfd == -1) {
+			log_warn("%s", pipeline_stream_dir(u.pipe));
+			status = 1;
+			goto out;
+		}
 	}
 	if (ui_setup_terminal(&u) == -1) {
 		status = 1;
@@ -1386,19 +1628,21 @@ ui_run(const struct opts *o)
 	log_set_redirect(ui_log_redirect);
 	u.start_ms = u.last_tick = mono_ms();
 	u.dirty = true;
-	if (pthread_create(&u.cap_thread, NULL, capture_main, &u) != 0) {
+	if (u.pipe != NULL && pthread_create(&u.cap_thread, NULL,
+	    capture_main, &u) != 0) {
 		log_set_redirect(NULL);
 		ui_restore();
 		log_warnx("cannot start the capture thread");
 		status = 1;
 		goto out;
 	}
-	u.cap_running = true;
+	u.cap_running = u.pipe != NULL;
 	ui_draw(&u);
 	ui_loop(&u);
 
 	/* Stop reading; the capture thread writes everything out. */
-	pipeline_stop(u.pipe);
+	if (u.pipe != NULL)
+		pipeline_stop(u.pipe);
 	if (!u.st.done) {
 		attrset(ui_theme_attr(UR_STATUS));
 		mvaddstr(LINES - 1, 0, " Stopping: writing out files and "
@@ -1406,7 +1650,8 @@ ui_run(const struct opts *o)
 		clrtoeol();
 		refresh();
 	}
-	pthread_join(u.cap_thread, NULL);
+	if (u.cap_running)
+		pthread_join(u.cap_thread, NULL);
 	u.cap_running = false;
 	status = u.cap_status;
 	log_set_redirect(NULL);
@@ -1427,10 +1672,17 @@ out:
 	if (u.env.runlog_fd != -1)
 		close(u.env.runlog_fd);
 	pipeline_free(u.pipe);
+	if (u.open_spool != NULL) {
+		store_remove_tree(u.open_spool);
+		free(u.open_spool);
+	}
 	chan_free(u.ch);
 	ui_model_free(&u.m);
 	free(u.save_ids);
 	close(u.sig_pipe[0]);
 	close(u.sig_pipe[1]);
+	if (ui_trace != NULL)
+		fclose(ui_trace);
+	ui_trace = NULL;
 	return (status);
 }
