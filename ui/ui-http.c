@@ -74,7 +74,7 @@ struct wr {
 struct head {
 	int		 has_cl, cl_bad, has_te, te_chunked_last;
 	uint64_t	 cl;
-	char		 codings[CODINGS_W + 8];	/* shown in the marker */
+	char		 codings[CODINGS_W + 8];	/* for the marker */
 	/* (the same size as ui_http_msg.coding, checked below) */
 	int		 ncodings;			/* excluding identity */
 	enum coding	 coding;			/* of the only coding */
@@ -119,16 +119,38 @@ static int	 wr_printf(struct dec *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static int	 wr_patch(struct dec *, uint64_t, const char *, size_t);
 static int	 is_tchar(uint8_t);
-static int	 parse_start(const uint8_t *, size_t, int, struct ui_http_msg *);
+static int	 parse_start(const uint8_t *, size_t, int,
+		    struct ui_http_msg *);
 static int	 parse_fields(const uint8_t *, size_t, struct head *,
 		    const char **);
 static int	 find_head(struct dec *, size_t *);
 static int	 find_line(struct dec *, size_t, size_t *);
 static int	 stop(struct dec *, const char *);
 static int	 copy_rest(struct dec *);
-static int	 body_feed(struct dec *, struct body *, const uint8_t *, size_t);
+static int	 body_feed(struct dec *, struct body *, const uint8_t *,
+		    size_t);
 static int	 body_run(struct dec *, struct ui_http_msg *, struct head *);
 static int	 message(struct dec *);
+static int	 word_is(const uint8_t *, size_t, const char *);
+static void	 add_coding(struct head *, const uint8_t *, size_t);
+static void	 field_list(const uint8_t *, size_t, int, struct head *);
+static uint64_t	 body_cap(const struct body *);
+static int	 body_out(struct dec *, struct body *, const uint8_t *, size_t);
+static int	 body_zinit(struct dec *, struct body *, int);
+static int	 body_inflate(struct dec *, struct body *, const uint8_t *,
+		    size_t);
+static int	 body_pass(struct dec *, struct body *, uint64_t, uint64_t *);
+static int	 chunk_size(const uint8_t *, size_t, uint64_t *);
+static int	 body_marker(struct dec *, const struct ui_http_msg *,
+		    const struct head *, const struct body *, uint64_t,
+		    uint64_t);
+static int	 trailers(struct dec *, struct ui_http_msg *);
+static int	 skip_blank(struct dec *);
+static const char *framing(struct dec *, struct ui_http_msg *,
+		    const struct head *);
+static void	 msg_add(struct dec *, const struct ui_http_msg *);
+static void	 mk_add(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 static inline uint64_t
 rd_off(const struct dec *d)
@@ -358,7 +380,8 @@ parse_start(const uint8_t *p, size_t n, int complete, struct ui_http_msg *m)
 	for (j = 0; j < 8; j++, i++) {
 		if (i == n)
 			return (!complete);
-		if (j < 7 ? p[i] != (uint8_t)ver[j] : (p[i] < '0' || p[i] > '9'))
+		if (j < 7 ? p[i] != (uint8_t)ver[j] :
+		    (p[i] < '0' || p[i] > '9'))
 			return (0);
 	}
 	return (i == n);
@@ -694,7 +717,8 @@ body_inflate(struct dec *d, struct body *b, const uint8_t *p, size_t n)
 			b->flags |= UI_HTTP_F_CORRUPT;
 			if (wr_printf(d, "\n[decompression failed at offset "
 			    "%llu: %s; the rest of this body copied raw]\n",
-			    (unsigned long long)(b->raw_off + (n - z->avail_in)),
+			    (unsigned long long)(b->raw_off +
+			    (n - z->avail_in)),
 			    z->msg != NULL ? z->msg : "bad data") == -1)
 				return (-1);
 			return (wr_put(d, z->next_in, z->avail_in));
@@ -729,7 +753,7 @@ body_feed(struct dec *d, struct body *b, const uint8_t *p, size_t n)
 		b->trailing += n;
 		return (0);
 	case Z_DETECT:
-		/* RFC 1950 section 2.2: CM 8 and FCHECK make a multiple of 31. */
+		/* RFC 1950 section 2.2: CM 8, FCHECK makes a multiple of 31 */
 		k = 2 - b->nzhdr < n ? 2 - b->nzhdr : n;
 		memcpy(b->zhdr + b->nzhdr, p, k);
 		b->nzhdr += k;
@@ -1156,7 +1180,7 @@ message(struct dec *d)
 	struct head		 h;
 	const uint8_t		*p, *nl;
 	const char		*why;
-	size_t			 hlen, llen;
+	size_t			 hlen = 0, llen;
 	int			 rc, first;
 
 	memset(&m, 0, sizeof m);
@@ -1267,6 +1291,8 @@ ui_http_decode(ui_http_read_fn read, void *arg, uint64_t raw_len,
 		if ((rc = message(&d)) != 0)
 			break;
 	}
+	if (rc == 0 && d.kind == K_UNKNOWN)
+		rc = 2;		/* shorter than announced: empty */
 	if (rc >= 0 && wr_flush(&d) == -1)
 		rc = -1;
 	if (rc == 2)

@@ -19,7 +19,7 @@
 
 /* Hard caps; override with -D at build time. */
 #ifndef UI_HTTP_MAX_MSGS
-#define UI_HTTP_MAX_MSGS	(1u << 20)	/* messages listed per direction */
+#define UI_HTTP_MAX_MSGS	(1u << 20)	/* messages per direction */
 #endif
 #ifndef UI_HTTP_BODY_MAX
 #define UI_HTTP_BODY_MAX	(64ull << 20)	/* decoded bytes per body */
@@ -33,32 +33,32 @@
 
 /* Body framing of one message (RFC 9112 section 6.3). */
 enum ui_http_framing {
-	UI_HTTP_NOBODY = 0,	/* HEAD, 1xx, 204, 304, request without length */
+	UI_HTTP_NOBODY = 0,	/* HEAD, 1xx, 204, 304, request w/o length */
 	UI_HTTP_LENGTH,		/* Content-Length */
 	UI_HTTP_CHUNKED,	/* Transfer-Encoding: ..., chunked */
 	UI_HTTP_CLOSE,		/* response read until the end of the stream */
-	UI_HTTP_TUNNEL		/* 101 or 2xx to CONNECT: the rest is not HTTP */
+	UI_HTTP_TUNNEL		/* 101, 2xx to CONNECT: the rest is not HTTP */
 };
 
 /* Flags in ui_http_msg.flags. */
-#define UI_HTTP_F_INCOMPLETE	0x01	/* the stream ended inside the message */
+#define UI_HTTP_F_INCOMPLETE	0x01	/* the stream ends inside it */
 #define UI_HTTP_F_TRUNCATED	0x02	/* decoded body hit the size cap */
 #define UI_HTTP_F_CORRUPT	0x04	/* decompression failed part-way */
 #define UI_HTTP_F_UNDECODED	0x08	/* coding not supported (br, zstd...) */
 
 /* One decoded message; offsets are absolute (raw stream, output file). */
 struct ui_http_msg {
-	uint64_t	 raw_off, raw_len;	/* the message in the raw direction */
+	uint64_t	 raw_off, raw_len;	/* the message in the input */
 	uint64_t	 out_off, out_len;	/* its decoded form in out_fd */
 	uint64_t	 body_out_off;		/* decoded body in out_fd ... */
-	uint64_t	 body_out_len;		/* ... (0 if there is none) */
+	uint64_t	 body_out_len;		/* ... (0: none; no added \n) */
 	uint64_t	 body_raw_len;		/* body bytes on the wire */
 	int		 is_request;
-	int		 status;		/* response status, 0 in requests */
+	int		 status;		/* response status, or 0 */
 	int		 framing;		/* enum ui_http_framing */
 	int		 flags;			/* UI_HTTP_F_* */
-	char		 method[16];		/* request method ("" in responses;
-						   longer ones cut, NUL-ended) */
+	char		 method[16];		/* request method, "" in
+						   responses (cut, NUL-ended) */
 	char		 coding[40];		/* codings applied, "" none
 						   (comma-separated, maybe cut
 						   with "...") */

@@ -179,8 +179,8 @@ test_chunked_gzip(void)
 	size_t		 gzlen;
 	char		 mk[128];
 
-	static const char hdr[] = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\n";
+	static const char hdr[] = "HTTP/1.1 200 OK\r\n"
+	    "Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
 	static const char trl[] = "X-Check: 1\r\n";
 
 	gz = squeeze(text, strlen(text), 2, &gzlen);
