@@ -235,6 +235,10 @@ static void	set_msg(struct ui_pager *, bool, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	take_snapshot(struct ui_pager *);
 static void	build_items(struct ui_pager *);
+static void	add_item(struct ui_pager *, const struct ui_run *, uint64_t,
+		    bool);
+static size_t	item_at_cum(const struct ui_pager *, uint64_t);
+static void	fmt_time(uint64_t, char *, size_t);
 static bool	has_head(const struct ui_pager *);
 static struct blk *cache_get(struct ui_pager *, int, uint64_t, size_t);
 static void	cache_flush(struct ui_pager *);
