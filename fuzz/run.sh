@@ -4,7 +4,7 @@
 #
 #   fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
 #
-# TARGET is decode, reasm, pcapfile, template or reportxml.  The binary is
+# TARGET is decode, reasm, pcapfile, template, reportxml, hint, http or render.  The binary is
 # built (again when a source is newer) into $FUZZ_BUILD (default
 # /tmp/flowscope-fuzz), linking fuzz/fuzz-TARGET.c with every src/*.c except
 # main.c.  libFuzzer reads the
@@ -23,14 +23,14 @@
 set -eu
 
 if [ $# -lt 2 ]; then
-	echo "usage: $0 decode|reasm|pcapfile|template|reportxml SECONDS [libFuzzer options]" >&2
+	echo "usage: $0 decode|reasm|pcapfile|template|reportxml|hint|http|render SECONDS [libFuzzer options]" >&2
 	exit 2
 fi
 target=$1
 secs=$2
 shift 2
 case $target in
-decode|reasm|pcapfile|template|reportxml) ;;
+decode|reasm|pcapfile|template|reportxml|hint|http|render) ;;
 *)	echo "$0: unknown target $target" >&2; exit 2 ;;
 esac
 
@@ -45,12 +45,18 @@ srcs=()
 for f in "$top"/src/*.c; do
 	[ "$(basename "$f")" = main.c ] || srcs+=("$f")
 done
+# Targets of curses-free UI modules take their one ui/ source too.
+case $target in
+http)	srcs+=("$top/ui/ui-http.c") ;;
+render)	srcs+=("$top/ui/ui-render.c") ;;
+esac
 
 need=0
 if [ ! -x "$bin" ]; then
 	need=1
 else
-	for f in "$here/fuzz-$target.c" "${srcs[@]}" "$top"/src/*.h; do
+	for f in "$here/fuzz-$target.c" "${srcs[@]}" "$top"/src/*.h \
+	    "$top"/ui/*.h; do
 		if [ "$f" -nt "$bin" ]; then
 			need=1
 			break
@@ -71,7 +77,7 @@ if [ $need -eq 1 ]; then
 			    -fno-omit-frame-pointer \
 			    -fsanitize=fuzzer-no-link,address,undefined \
 			    -fno-sanitize-recover=undefined \
-			    -I"$top/src" -c "$f" -o "$o"
+			    -I"$top/src" -I"$top/ui" -c "$f" -o "$o"
 		fi
 		objs+=("$o")
 	done

@@ -14,6 +14,7 @@
 #include "netviz-open.h"
 #include "opts.h"
 #include "render-netviz.h"
+#include "ui-main.h"
 
 int
 main(int argc, char **argv)
@@ -35,8 +36,15 @@ main(int argc, char **argv)
 	}
 	log_init("flowscope", o.verbose);
 	pipeline_set_netviz_draw(render_netviz_write);
-	if (o.open_dir != NULL)
+	if (o.open_dir != NULL && o.netviz)
 		rv = netviz_open_run(&o, render_netviz_write);
+	else if (ui_wanted(&o))
+		rv = ui_run(&o);
+	else if (o.open_dir != NULL) {
+		log_warnx("--open %s: browsing needs a terminal (or -e netviz "
+		    "to draw it)", o.open_dir);
+		rv = 1;
+	}
 	else
 		rv = batch_run(&o);
 	render_netviz_cleanup();

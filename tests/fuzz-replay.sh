@@ -29,7 +29,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/flowscope-fuzz-replay.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 99' INT TERM HUP
 
-for target in decode reasm pcapfile template reportxml; do
+for target in decode reasm pcapfile template reportxml hint http render; do
 	bin=
 	for b in "$builddir/fuzz/fuzz-replay-$target" \
 	    "$builddir/fuzz-replay-$target"; do

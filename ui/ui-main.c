@@ -249,9 +249,9 @@ ui_wanted(const struct opts *o)
 {
 	if (o->tui)
 		return (true);
-	if (o->open_dir != NULL)
-		return (!o->netviz);	/* browsing; -e netviz draws */
-	if (o->batch)
+	if (o->open_dir != NULL && o->netviz)
+		return (false);		/* -e netviz draws it */
+	if (o->batch && o->open_dir == NULL)
 		return (false);
 	return (isatty(STDOUT_FILENO));
 }
@@ -534,10 +534,11 @@ draw_header(struct ui *u)
 		p = strrchr(p, '/') + 1;
 	snprintf(src, sizeof src, "%.40s", p);
 	fmt_bytes(st->wire_bytes, b1, sizeof b1);
-	n = snprintf(line, sizeof line, "%s  %llu pkts %sB  conns %llu/%llu "
-	    "open  %02llu:%02llu  ", src, (unsigned long long)st->packets, b1,
-	    (unsigned long long)st->conns_open, (unsigned long long)
-	    st->conns_total, (unsigned long long)(el / 60000),
+	n = snprintf(line, sizeof line, "%s  %llu pkts %sB  %llu conns "
+	    "(%llu open)  %02llu:%02llu  ", src, (unsigned long long)
+	    st->packets, b1, (unsigned long long)st->conns_total,
+	    (unsigned long long)st->conns_open, (unsigned long long)(el /
+	    60000),
 	    (unsigned long long)(el / 1000 % 60));
 	if (st->live)
 		snprintf(line + n, sizeof line - (size_t)n, "live");
