@@ -23,8 +23,9 @@
 #                             the diff.  UPDATE_EXPECTED=1 writes the file
 #                             instead (after the screen is stable)
 #   ui_selected               the text of the list row drawn as selected
-#   ui_check NAME CMD...      one TAP line: CMD's status; on failure the
-#                             diagnostics ($ui_why and the screen)
+#   ui_check NAME CMD...      one TAP line: CMD's status (and no sanitizer
+#                             report on stderr); on failure the
+#                             diagnostics ($ui_why, the screen, stderr)
 #   ui_fin                    kill the tmux server
 #
 # Needs: tmux, $here (tests/ui), $tmproot (scratch directory), tap.sh.
@@ -200,12 +201,22 @@ ui_selected()
 	}'
 }
 
+# A sanitizer report on the program's stderr fails the test.
+ui_sanitizer()
+{
+	if grep -qE "runtime error:|Sanitizer" "$ui_dir.err" 2>/dev/null; then
+		ui_why="sanitizer report on stderr"
+		return 0
+	fi
+	return 1
+}
+
 ui_check()
 {
 	local name=$1
 	shift
 	ui_why=
-	if "$@"; then
+	if "$@" && ! ui_sanitizer; then
 		tap_ok 0 "$name"
 		[ "${UPDATE_EXPECTED-}" = 1 ] && [ -n "$ui_why" ] &&
 		    tap_diag "$ui_why"

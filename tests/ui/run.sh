@@ -45,6 +45,7 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 99' INT TERM HUP
 export TZ=UTC
+unset TMUX TMUX_PANE
 
 ui_init || { echo "run.sh: cannot start tmux" >&2; exit 99; }
 title0=$(ui_tmux display -p -t boot '#{pane_title}')
@@ -207,6 +208,105 @@ t_help()
 	ui_keys '?' && wait_for "shown 6/6"
 }
 ui_check "help: ? shows the keys, q closes; F1, h, Esc too" t_help
+
+# --- 5. pager ----------------------------------------------------------------
+
+# highlighted TEXT: TEXT is drawn in the search-match colours (black on
+# yellow) or, monochrome, reverse video.
+highlighted()
+{
+	local i
+	for ((i = 0; i < 40; i++)); do
+		ui_screen_e | grep -qF -- $'\e[43m'"$1" && return 0
+		ui_screen_e | grep -qF -- $'\e[7m'"$1" && return 0
+		sleep 0.05
+	done
+	ui_why="'$1' is not highlighted"
+	return 1
+}
+
+t_pager_open()
+{
+	ui_start "$bin" --tui -r "$sample"
+	loaded || return 1
+	ui_keys j && sel_is 49283 && ui_keys Enter && compare_screen pager-text
+}
+ui_check "pager: Enter opens the interleaved text view (run headers, request, response)" t_pager_open
+
+t_pager_views()
+{
+	ui_keys v && compare_screen pager-client &&
+	ui_keys v && compare_screen pager-server &&
+	ui_keys v && wait_for "side by side" &&
+	ui_keys v && wait_for "^ interleaved text " &&
+	ui_keys g x && compare_screen pager-hex &&
+	ui_keys x && wait_for "^ interleaved text " &&
+	ui_keys 2 && wait_for "^ client text" &&
+	ui_keys 1 && wait_for "^ interleaved text "
+}
+ui_check "pager: v cycles client, server, side by side, interleaved; x hex and back" t_pager_views
+
+t_pager_search()
+{
+	ui_keys g / && wait_for "^/" && ui_type Modified && ui_keys Enter &&
+	wait_for "match at client offset 410" && highlighted Modified &&
+	wait_for "^If-Modified-Since" &&
+	ui_keys n && wait_for "match at server offset 17" &&
+	ui_keys N && wait_for "match at client offset 410" &&
+	ui_keys / && ui_type 'no-such-text' && ui_keys Enter &&
+	wait_for "not found|no match"
+}
+ui_check "pager: / searches, highlights and moves; n, N; a miss says so" t_pager_search
+
+t_pager_jump()
+{
+	ui_keys g && wait_for "0/648 0%" &&
+	ui_keys o && ui_type 0x1c8 && ui_keys Enter && wait_for "\(c @407\)" &&
+	ui_keys g : && ui_type 459 && ui_keys Enter && wait_for "\(s @0\)" &&
+	ui_keys o && ui_type 50% && ui_keys Enter && wait_for " 324/648 50%| 3[0-9][0-9]/648 " &&
+	ui_keys G && wait_for 'ETag: "541404-5d9c-4b0d3e2a69a80"\\r$' &&
+	wait_gone "^GET /css" &&
+	ui_keys g && wait_for "^GET /css/bro-ids.css" && wait_for " 0/648 0%" &&
+	ui_keys q && wait_for "shown 6/6" && wait_for "^F1Help"
+}
+ui_check "pager: o / : jump (hex, decimal, %), G, g; q back to the list" t_pager_jump
+
+# --- 6. follow ----------------------------------------------------------------
+
+t_follow()
+{
+	ui_keys Enter && wait_for "^ interleaved text" &&
+	ui_keys F && wait_for "FOLLOW" &&
+	wait_for 'ETag: "541404-5d9c-4b0d3e2a69a80"\\r$' &&
+	ui_keys k && wait_gone "FOLLOW" &&
+	ui_keys Escape && wait_for "shown 6/6"
+}
+ui_check "pager: F on a finished stream goes to the end; a movement leaves follow; Esc back" t_follow
+
+# --- 9. escapes ---------------------------------------------------------------
+
+t_escapes()
+{
+	local t f
+	ui_start "$bin" --tui -r "$escapes"
+	loaded || return 1
+	t=$(ui_tmux display -p -t ui '#{pane_title}|#{pane_fg}|#{pane_bg}')
+	ui_keys Enter && compare_screen pager-escapes || return 1
+	ui_keys 3 && wait_for '^clear:\\x1b\[2J title:' &&
+	ui_keys 1 g && wait_for '^X-Bg: ' || return 1
+	f=$(ui_tmux display -p -t ui '#{pane_title}|#{pane_fg}|#{pane_bg}')
+	if [ "$f" != "$t" ] || [ "${f%%|*}" != "$title0" ]; then
+		ui_why="pane title|fg|bg changed: '$f' (was '$t', initial title '$title0')"
+		return 1
+	fi
+	ui_keys q && wait_for "shown 1/1" && ui_keys q && ended_clean 0 &&
+	f=$(ui_tmux display -p -t ui '#{pane_title}|#{pane_fg}|#{pane_bg}')
+	if [ "$f" != "$t" ]; then
+		ui_why="pane title|fg|bg changed after exit: '$f' (was '$t')"
+		return 1
+	fi
+}
+ui_check "escapes in the stream are shown as text (\\x1b[2J, \\x07...), UTF-8 as characters; title and colours unchanged" t_escapes
 
 # --- 7. mark and save ---------------------------------------------------------
 

@@ -11,7 +11,7 @@
 escapes.pcap: one TCP connection 10.1.1.1:40000 -> 10.2.2.2:80 with a
 handshake, data both ways and FIN/ACK on both sides.  The payloads hold
 terminal escape sequences (ESC [ 2 J, OSC 0 title BEL, ESC [ 31 m, an 8-bit
-CSI 0x9b, CR, backspaces), invalid UTF-8 and valid UTF-8 ("h\u00e9llo
+CSI 0x9b, CR, backspaces, OSC 10/11 colour changes), invalid UTF-8 and valid UTF-8 ("h\u00e9llo
 \u2713"): the UI must show the escapes as text and the UTF-8 as
 characters.  Only the standard library; the output is the same bytes on
 every run (fixed timestamps).
@@ -107,6 +107,7 @@ ESC_CLIENT = (b"GET /esc HTTP/1.1\r\n"
               b"X-Clear: \x1b[2J\r\n"
               b"X-Title: \x1b]0;PWNED-TITLE\x07\r\n"
               b"X-Red: \x1b[31mRED\x1b[0m\r\n"
+              b"X-Bg: \x1b]11;#ff0000\x07\r\n"
               b"X-Csi8: \x9b31mC1\r\n"
               b"X-Cr: abc\rXY\r\n"
               b"X-Bs: abc\x08\x08\x08ZZZ\r\n"
@@ -116,7 +117,7 @@ ESC_CLIENT = (b"GET /esc HTTP/1.1\r\n"
 
 ESC_BODY = (b"server says h\xc3\xa9llo \xe2\x9c\x93\n"
             b"clear:\x1b[2J title:\x1b]0;PWNED-TITLE\x07 red:\x1b[31mRED\n"
-            b"csi8:\x9b" b"2J bad:\xff\xc0\xaf bs:ab\x08c cr:one\rtwo\n")
+            b"fg:\x1b]10;#00ff00\x1b\\ csi8:\x9b" b"2J bad:\xff\xc0\xaf bs:ab\x08c cr:one\rtwo\n")
 
 ESC_SERVER = (b"HTTP/1.1 200 OK\r\n"
               b"Content-Type: text/plain\r\n"
