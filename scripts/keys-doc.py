@@ -62,7 +62,7 @@ def main():
     elif mode == "man":
         for title, rows in tables():
             print(".Ss %s" % title)
-            print(".Bl -tag -width Ds -compact")
+            print('.Bl -tag -width "Space, f, PgDn" -compact')
             for names, text in rows:
                 print(".It " + " , ".join("Ic " + n.replace("\\", "\\e")
                                           for n in names))

@@ -31,8 +31,10 @@
 static const char usage_text[] =
 "usage: flowscope [options] [-r FILE]... [-i IFACE] [EXPRESSION]\n"
 "\n"
-"Reassemble the TCP connections of a capture (or a live interface) and write\n"
-"each direction to a file named as tcpflow names it, plus report.xml.\n"
+"Reassemble the TCP connections of a capture (or a live interface).  On a\n"
+"terminal, browse them in the interactive UI (? shows its keys); in batch\n"
+"mode, write each direction to a file named as tcpflow names it, plus\n"
+"report.xml.\n"
 "\n"
 "Input:\n"
 "  -r FILE          read a pcap or pcapng file (repeatable; - is stdin; .gz ok)\n"

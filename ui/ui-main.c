@@ -84,50 +84,53 @@ enum list_action {
 #define CTRL_KEY(c)	((c) & 0x1f)
 
 static const struct ui_key list_keys[] = {
-	{ KEY_F(1), LA_HELP, "F1", "help (also ? and h)", "Help" },
-	{ '?', LA_HELP, "?", "help", NULL },
-	{ 'h', LA_HELP, "h", "help", NULL },
-	{ KEY_UP, LA_UP, "Up", "previous connection (also k)", NULL },
+	{ KEY_F(1), LA_HELP, "F1", "help: every key, the filter terms", "Help" },
+	{ '?', LA_HELP, "?", "help: every key, the filter terms", NULL },
+	{ 'h', LA_HELP, "h", "help: every key, the filter terms", NULL },
+	{ KEY_UP, LA_UP, "Up", "previous connection", NULL },
 	{ 'k', LA_UP, "k", "previous connection", NULL },
-	{ KEY_DOWN, LA_DOWN, "Down", "next connection (also j)", NULL },
+	{ KEY_DOWN, LA_DOWN, "Down", "next connection", NULL },
 	{ 'j', LA_DOWN, "j", "next connection", NULL },
-	{ KEY_PPAGE, LA_PGUP, "PgUp", "page up (also b)", NULL },
+	{ KEY_PPAGE, LA_PGUP, "PgUp", "page up", NULL },
 	{ 'b', LA_PGUP, "b", "page up", NULL },
 	{ KEY_NPAGE, LA_PGDN, "PgDn", "page down", NULL },
-	{ KEY_HOME, LA_HOME, "Home", "first connection (also g)", NULL },
+	{ KEY_HOME, LA_HOME, "Home", "first connection", NULL },
 	{ 'g', LA_HOME, "g", "first connection", NULL },
-	{ KEY_END, LA_END, "End", "last connection (also G)", NULL },
+	{ KEY_END, LA_END, "End", "last connection", NULL },
 	{ 'G', LA_END, "G", "last connection", NULL },
-	{ '\n', LA_OPEN, "Enter", "open the connection in the pager",
-	    "Open" },
-	{ KEY_ENTER, LA_OPEN, "Enter", "open the connection in the pager",
-	    NULL },
+	{ '\n', LA_OPEN, "Enter", "open the connection in the pager "
+	    "(double-click too)", "Open" },
+	{ KEY_ENTER, LA_OPEN, "Enter", "open the connection in the pager "
+	    "(double-click too)", NULL },
 	{ ' ', LA_MARK, "Space", "mark or unmark the connection", "Mark" },
 	{ 'a', LA_MARK_ALL, "a", "mark every connection the filter shows",
 	    NULL },
 	{ 'U', LA_UNMARK, "U", "clear all marks", NULL },
-	{ KEY_F(4), LA_FILTER, "F4", "filter (also /): text, host X, port N,"
-	    " vlan N, state S, bytes>N", "Filter" },
-	{ '/', LA_FILTER, "/", "filter", NULL },
+	{ KEY_F(4), LA_FILTER, "F4", "filter as you type (the terms are "
+	    "below)", "Filter" },
+	{ '/', LA_FILTER, "/", "filter as you type (the terms are "
+	    "below)", NULL },
 	{ '\\', LA_CLEAR_FILTER, "\\", "clear the filter", NULL },
-	{ KEY_F(6), LA_SORT_NEXT, "F6", "sort by the next column (also >)",
-	    "Sort" },
-	{ '>', LA_SORT_NEXT, ">", "sort by the next column", NULL },
+	{ KEY_F(6), LA_SORT_NEXT, "F6", "sort by the next column (a click "
+	    "on a title sorts by it)", "Sort" },
+	{ '>', LA_SORT_NEXT, ">", "sort by the next column (a click on a "
+	    "title sorts by it)", NULL },
 	{ '<', LA_SORT_PREV, "<", "sort by the previous column", NULL },
 	{ 'r', LA_SORT_REV, "r", "reverse the sort order", NULL },
 	{ 'F', LA_FOLLOW, "F", "follow the newest connection (toggle)",
 	    "Follow" },
-	{ 'p', LA_PAUSE, "p", "pause the display (capture goes on; toggle)",
-	    "Pause" },
-	{ 's', LA_SAVE, "s", "save the marked connections (or this one)",
-	    "Save" },
-	{ KEY_F(5), LA_SAVE, "F5", "save", NULL },
-	{ 'e', LA_EXPORT, "e", "export a netviz picture (PNG) of the marked "
-	    "connections, or of those the filter shows", "Picture" },
+	{ 'p', LA_PAUSE, "p", "pause the display; the capture goes on "
+	    "(toggle)", "Pause" },
+	{ KEY_F(5), LA_SAVE, "F5", "save the marked connections (or this "
+	    "one) into a directory", "Save" },
+	{ 's', LA_SAVE, "s", "save the marked connections (or this one) "
+	    "into a directory", NULL },
+	{ 'e', LA_EXPORT, "e", "export a netviz picture (PNG) of the "
+	    "marked or shown connections", "Picture" },
 	{ CTRL_KEY('l'), LA_REDRAW, "^L", "redraw the screen", NULL },
-	{ 'q', LA_QUIT, "q", "quit (asks once during a live capture)",
+	{ KEY_F(10), LA_QUIT, "F10", "quit (asks once during a live capture)",
 	    "Quit" },
-	{ KEY_F(10), LA_QUIT, "F10", "quit", NULL },
+	{ 'q', LA_QUIT, "q", "quit (asks once during a live capture)", NULL },
 };
 #define NLIST_KEYS	(sizeof list_keys / sizeof list_keys[0])
 
@@ -372,7 +375,7 @@ fill_line(int y, int x)
 
 struct col_layout {
 	int	 w_state;
-	int	 w_ep;		/* each endpoint */
+	int	 w_ep;		/* each endpoint: the widest on screen */
 	int	 w_hint;
 	int	 w_bytes;	/* each direction */
 	int	 w_pkts;
@@ -381,15 +384,32 @@ struct col_layout {
 	int	 w_rate;	/* rate + sparkline */
 };
 
+/*
+ * Column widths for this screen: endpoints as wide as the widest one shown
+ * (an IPv4 list leaves room for the service hint at 80 columns), capped so
+ * a long IPv6 address is cut in the middle rather than pushing the rest off.
+ */
 static void
-layout(struct col_layout *l, int cols)
+layout(struct ui *u, struct col_layout *l, int cols)
 {
-	int rest;
+	struct ui_model *m = &u->m;
+	size_t rows = LINES > 5 ? (size_t)(LINES - 5) : 0, i;
+	char ep[80];
+	int rest, w = 6, cap = cols >= 120 ? 41 : cols >= 100 ? 28 : 21, k;
 
 	memset(l, 0, sizeof *l);
+	for (i = u->top; i < m->nview && i < u->top + rows; i++) {
+		for (k = 0; k < 2; k++) {
+			int n = (int)ui_filter_endpoint(&m->rows[m->view[i]], k,
+			    ep, sizeof ep);
+
+			if (n > w)
+				w = n;
+		}
+	}
 	l->w_state = 5;
 	l->w_bytes = 6;
-	l->w_ep = cols >= 100 ? 24 : 21;
+	l->w_ep = w < cap ? w : cap;
 	rest = cols - 2 - l->w_state - 2 * (l->w_ep + 1) - 2 * (l->w_bytes + 1);
 	if (rest >= 60) {
 		l->w_pkts = 6;
@@ -398,7 +418,7 @@ layout(struct col_layout *l, int cols)
 		l->w_rate = 15;
 		rest -= 7 + 9 + 7 + 16;
 	}
-	l->w_hint = rest > 40 ? 40 : rest;
+	l->w_hint = rest > 48 ? 48 : rest;
 	if (l->w_hint < 0)
 		l->w_hint = 0;
 }
@@ -687,7 +707,7 @@ draw_list(struct ui *u)
 	size_t rows = list_rows(), cur, i;
 	int y;
 
-	layout(&l, COLS);
+	layout(u, &l, COLS);
 	draw_header(u);
 	draw_titles(u, 2, &l);
 	cur = sel_pos(u);
@@ -718,6 +738,21 @@ draw_list(struct ui *u)
 	draw_bar(LINES - 1, list_keys, NLIST_KEYS);
 }
 
+/* The rest of the help screen: what the tables do not say. */
+static const char *const help_more[] = {
+	"Filter terms (all must match)",
+	"  host ADDR[/PREFIX]  port N  vlan N   either endpoint; src/dst "
+	    "for client/server",
+	"  state S[,S]         syn open closed reset timeout ended done",
+	"  bytes>N  cbytes<N  sbytes>=N  packets=N   N may end in k M G "
+	    "(1024-based)",
+	"  not TERM, !TERM, A or B;  other text: substring of the "
+	    "addresses and service",
+	"Marks in the St column: ! holes or lost bytes, ~ retransmissions",
+	"Mouse: click selects, double-click opens, the wheel scrolls",
+	NULL
+};
+
 static void
 draw_help(struct ui *u)
 {
@@ -744,20 +779,48 @@ draw_help(struct ui *u)
 			attrset(A_NORMAL);
 		}
 		for (i = 0; i < ns[t]; i++) {
-			char buf[256];
+			char buf[512], names[64];
+			size_t j, k = 0;
+			bool dup = false;
 
+			/* Aliases share a help line: "Up, k  previous...". */
+			for (j = 0; j < i && !dup; j++)
+				dup = strcmp(tabs[t][j].help,
+				    tabs[t][i].help) == 0;
+			if (dup)
+				continue;
+			names[0] = '\0';
+			for (j = i; j < ns[t]; j++) {
+				if (strcmp(tabs[t][j].help, tabs[t][i].help) !=
+				    0 || strstr(names, tabs[t][j].name) != NULL)
+					continue;
+				k += (size_t)snprintf(names + k, k <
+				    sizeof names ? sizeof names - k : 0,
+				    "%s%s", k > 0 ? ", " : "",
+				    tabs[t][j].name);
+				if (k >= sizeof names)
+					break;
+			}
 			if (line++ < u->help_top || y >= rows)
 				continue;
-			snprintf(buf, sizeof buf, "  %-8s %s", tabs[t][i].name,
+			snprintf(buf, sizeof buf, "  %-14.14s %s", names,
 			    tabs[t][i].help);
 			put_str(y++, 0, COLS, buf);
 		}
 	}
+	for (i = 0; help_more[i] != NULL; i++) {
+		if (line++ < u->help_top || y >= rows)
+			continue;
+		if (i == 0)
+			attrset(ui_theme_attr(UR_HEADER) | A_BOLD);
+		put_str(y++, 0, COLS, help_more[i]);
+		attrset(A_NORMAL);
+	}
 	if (u->help_top > line - 1)
 		u->help_top = line - 1 > 0 ? line - 1 : 0;
 	attrset(ui_theme_attr(UR_DIM));
-	put_str(LINES - 1, 0, COLS, "Ctrl-C, SIGTERM or a closed terminal "
-	    "stop the capture; files and report.xml are completed.");
+	put_str(LINES - 1, 0, COLS, "Ctrl-C, SIGTERM or a closed terminal: "
+	    "files and report.xml are completed.");
 	attrset(A_NORMAL);
 }
 
@@ -1176,6 +1239,43 @@ list_action(struct ui *u, int a)
 	u->dirty = true;
 }
 
+/* A click on a column title sorts by that column (again: reverses). */
+static void
+title_click(struct ui *u, int x)
+{
+	struct col_layout l;
+	struct {
+		int		 w;
+		enum ui_col	 col;
+	} cols[10];
+	int n = 0, at = 2, i;
+
+	layout(u, &l, COLS);
+	cols[n].w = l.w_state; cols[n++].col = COL_STATE;
+	cols[n].w = l.w_ep; cols[n++].col = COL_CLIENT;
+	cols[n].w = l.w_ep; cols[n++].col = COL_SERVER;
+	cols[n].w = l.w_bytes; cols[n++].col = COL_CBYTES;
+	cols[n].w = l.w_bytes; cols[n++].col = COL_SBYTES;
+	if (l.w_pkts > 0) {
+		cols[n].w = l.w_pkts; cols[n++].col = COL_PACKETS;
+		cols[n].w = l.w_start; cols[n++].col = COL_START;
+		cols[n].w = l.w_dur; cols[n++].col = COL_DURATION;
+		cols[n].w = l.w_rate; cols[n++].col = COL_RATE;
+	}
+	cols[n].w = l.w_hint; cols[n++].col = COL_HINT;
+	for (i = 0; i < n; i++) {
+		if (x >= at && x <= at + cols[i].w) {
+			ui_model_set_sort(&u->m, cols[i].col,
+			    u->m.sort_col == cols[i].col ? !u->m.sort_desc :
+			    false);
+			ui_model_rebuild(&u->m, true, mono_ms());
+			u->dirty = true;
+			return;
+		}
+		at += cols[i].w + 1;
+	}
+}
+
 static void
 mouse_event(struct ui *u)
 {
@@ -1201,6 +1301,10 @@ mouse_event(struct ui *u)
 	    u->last_click.y && now - u->last_click_ms < 400);
 	u->last_click = ev;
 	u->last_click_ms = now;
+	if (ev.y == 2 && u->screen == SCR_LIST) {
+		title_click(u, ev.x);
+		return;
+	}
 	if (ev.y >= 3 && (size_t)(ev.y - 3) < rows &&
 	    u->top + (size_t)(ev.y - 3) < u->m.nview) {
 		u->follow = false;
