@@ -111,6 +111,12 @@ chan_publish(struct chan *ch)
 }
 
 size_t
+chan_pending(const struct chan *ch)
+{
+	return (ch->prod->n);
+}
+
+size_t
 chan_take(struct chan *ch, const void **items)
 {
 	uint8_t drain[64];

@@ -41,6 +41,9 @@ void		*chan_reserve(struct chan *ch);
  * empty: the items stay and go with a later publish. */
 bool		 chan_publish(struct chan *ch);
 
+/* Producer: items in its batch not published yet. */
+size_t		 chan_pending(const struct chan *ch);
+
 /* Consumer: take the published batch.  Returns the number of items and
  * sets *items; they stay valid until the next chan_take().  Drains the wake
  * descriptor.  0 when nothing was published. */

@@ -923,11 +923,6 @@ pipeline_finish(struct pipeline *b, bool interrupted)
 	if (b->write_failed || b->report_failed)
 		status = 1;
 	if (b->ui) {
-		/* Every connection's last row, now that all bytes are out. */
-		while (sink_rows_backlog(b->rows) > 0) {
-			if (!sink_rows_publish(b->rows))
-				break;	/* the UI has not taken the last */
-		}
 		ui_publish(b, true);
 		pthread_mutex_lock(&b->st_mtx);
 		b->status.done = true;
@@ -935,6 +930,16 @@ pipeline_finish(struct pipeline *b, bool interrupted)
 	}
 	fflush(stdout);
 	return (status);
+}
+
+bool
+pipeline_rows_drain(struct pipeline *b)
+{
+	if (b->rows == NULL)
+		return (true);
+	sink_rows_publish(b->rows);
+	return (sink_rows_backlog(b->rows) == 0 &&
+	    chan_pending(b->rows_ch) == 0);
 }
 
 void

@@ -70,6 +70,11 @@ bool		 pipeline_stopped(const struct pipeline *p);
  * the netviz picture.  Returns the exit status (0 or 1). */
 int		 pipeline_finish(struct pipeline *p, bool interrupted);
 
+/* UI mode, after pipeline_finish(): offer the rows the UI has not had yet;
+ * true when every row went out.  The capture thread calls it until then
+ * (the UI takes a batch at a time). */
+bool		 pipeline_rows_drain(struct pipeline *p);
+
 /* A copy of the status, from any thread. */
 void		 pipeline_get_status(struct pipeline *p,
 		    struct pipeline_status *st);

@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,7 @@ struct ui {
 	struct chan		*ch;
 	pthread_t		 cap_thread;
 	bool			 cap_running;
+	atomic_bool		 cap_quit;	/* the UI is leaving */
 	int			 cap_status;
 	FILE			*tty;
 	SCREEN			*scr;
@@ -1431,6 +1433,9 @@ capture_main(void *arg)
 		st = 1;
 	if (pipeline_finish(u->pipe, pipeline_stopped(u->pipe)) != 0)
 		st = 1;
+	/* The last rows (closed states, final lengths) until all are out. */
+	while (!pipeline_rows_drain(u->pipe) && !atomic_load(&u->cap_quit))
+		poll(NULL, 0, 20);
 	u->cap_status = st;
 	return (NULL);
 }
@@ -1748,6 +1753,7 @@ ui_run(const struct opts *o)
 	/* Stop reading; the capture thread writes everything out. */
 	if (u.pipe != NULL)
 		pipeline_stop(u.pipe);
+	atomic_store(&u.cap_quit, true);
 	if (!u.st.done) {
 		attrset(ui_theme_attr(UR_STATUS));
 		mvaddstr(LINES - 1, 0, " Stopping: writing out files and "
