@@ -534,8 +534,15 @@ draw_row(struct ui *u, int y, const struct ui_row *r, bool cur,
 		put_str(y, x, l->w_rate, buf);
 		x += l->w_rate + 1;
 	}
-	if (l->w_hint > 0)
-		put_str(y, x, l->w_hint, r->hint);
+	if (l->w_hint > 0) {
+		/* The VLAN is part of the connection's key: show it first. */
+		if (r->key.has_vlan)
+			snprintf(buf, sizeof buf, "vlan %u %s",
+			    (unsigned)r->key.vlan, r->hint);
+		else
+			snprintf(buf, sizeof buf, "%s", r->hint);
+		put_str(y, x, l->w_hint, buf);
+	}
 	attrset(A_NORMAL);
 }
 
