@@ -750,6 +750,12 @@ pipeline_run(struct pipeline *b)
 			last_flush = mono_ms();
 		}
 		if (b->ui && (rv == -2 || n % 64 == 0)) {
+			if (rv == -2) {
+				/* Quiet input: the header shows every byte. */
+				pthread_mutex_lock(&b->st_mtx);
+				b->status.wire_bytes = wire;
+				pthread_mutex_unlock(&b->st_mtx);
+			}
 			if (b->status.packets == 0 && rv != -2)
 				ui_publish(b, true);	/* first screen */
 			else
