@@ -238,6 +238,7 @@ t_pager_views()
 	ui_keys v && compare_screen pager-client &&
 	ui_keys v && compare_screen pager-server &&
 	ui_keys v && wait_for "side by side" &&
+	ui_keys g && compare_screen pager-side &&
 	ui_keys v && wait_for "^ interleaved text " &&
 	ui_keys g x && compare_screen pager-hex &&
 	ui_keys x && wait_for "^ interleaved text " &&
