@@ -92,6 +92,7 @@ struct flow_dir {
 	uint64_t	 row_contig;	/* UI rows: readable prefix last seen */
 	uint32_t	 count;		/* file name counter (c1, c2...) */
 	bool		 row_hinted;	/* UI rows: service hint taken */
+	uint8_t		 row_hint_tries;	/* UI rows: segments looked at */
 	bool		 row_path_sent;	/* UI rows: path given to the UI */
 	bool		 row_final;	/* UI rows: holes logged at close */
 	uint8_t		 mac_src[6];

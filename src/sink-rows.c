@@ -172,10 +172,15 @@ runs_update(struct sink_rows *s, struct flow_conn *c, int j)
 	d->row_contig = cur;
 }
 
+/* Segments of a direction looked at for a hint when the first ones only
+ * give a guess from the port (a keep-alive byte, a split request line). */
+#define HINT_TRIES	4
+
 static void
 hint_take(struct sink_rows *s, struct flow_conn *c, struct dirty_slot *ds)
 {
 	const struct pkt_meta *m = s->pkt;
+	char hint[FLOW_ROW_HINT];
 	int i;
 
 	if (m == NULL || m->paylen == 0)
@@ -183,10 +188,17 @@ hint_take(struct sink_rows *s, struct flow_conn *c, struct dirty_slot *ds)
 	i = pkt_dir(c, m);
 	if (c->dir[i].row_hinted || c->dir[i].payload_bytes == 0)
 		return;
-	c->dir[i].row_hinted = true;
+	if (++c->dir[i].row_hint_tries >= HINT_TRIES)
+		c->dir[i].row_hinted = true;
 	if (flow_hint(m->payload, m->paylen, conn_client(c) == i, m->sport,
-	    m->dport, ds->hint, sizeof ds->hint) > 0)
-		ds->hint_dir = (uint8_t)i;
+	    m->dport, hint, sizeof hint) == 0)
+		return;
+	if (!flow_hint_is_guess(hint))
+		c->dir[i].row_hinted = true;
+	else if (c->dir[i].row_hint_tries > 1)
+		return;		/* the guess went with the first segment */
+	memcpy(ds->hint, hint, sizeof ds->hint);
+	ds->hint_dir = (uint8_t)i;
 }
 
 void
@@ -211,7 +223,7 @@ sink_rows_touched(void *arg, struct flow_conn *c)
 		c->row_slot = (uint32_t)s->ndirty;
 	}
 	ds = &s->dirty[c->row_slot - 1];
-	if (ds->hint_dir == 0xff)
+	if (ds->hint_dir == 0xff || flow_hint_is_guess(ds->hint))
 		hint_take(s, c, ds);
 }
 

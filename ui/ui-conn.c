@@ -317,6 +317,7 @@ conn_read(void *arg, int pdir, uint64_t off, uint8_t *buf, size_t len)
 struct raw_reader {
 	struct ui_conn	*c;
 	int		 pdir;
+	uint64_t	 base;		/* leading bytes skipped */
 };
 
 static ssize_t
@@ -327,7 +328,7 @@ raw_read(void *arg, uint64_t off, uint8_t *buf, size_t len)
 	ssize_t n;
 
 	rr->c->http = NULL;
-	n = conn_read(rr->c, rr->pdir, off, buf, len);
+	n = conn_read(rr->c, rr->pdir, rr->base + off, buf, len);
 	rr->c->http = save;
 	return (n);
 }
@@ -344,6 +345,28 @@ raw_time(const struct ui_conn *c, int pdir, uint64_t off)
 			ts = c->runs[i].ts_ns;
 	}
 	return (ts);
+}
+
+/*
+ * Where HTTP starts in a direction: 0, or a few bytes in when a stream
+ * picked up without its SYN begins with a keep-alive byte or padding.
+ */
+static uint64_t
+http_lead(struct ui_conn *c, int pdir)
+{
+	uint8_t b[24];
+	ssize_t n;
+	size_t k, i;
+
+	n = conn_read(c, pdir, 0, b, sizeof b);
+	for (k = 0; n > 0 && k <= 8 && k < (size_t)n; k++) {
+		/* A method or "HTTP/": capitals up to a space or a slash. */
+		for (i = k; i < (size_t)n && b[i] >= 'A' && b[i] <= 'Z'; i++)
+			continue;
+		if (i > k + 2 && i < (size_t)n && (b[i] == ' ' || b[i] == '/'))
+			return (k);
+	}
+	return (0);
 }
 
 /* An empty unlinked file in the spool for a decoded direction. */
@@ -368,7 +391,7 @@ http_build(struct ui_conn *c, char *err, size_t errlen)
 	size_t nmsgs[2] = { 0, 0 }, nmeth = 0, i[2] = { 0, 0 };
 	const char **meth = NULL;
 	struct raw_reader rr;
-	uint64_t covered[2] = { 0, 0 };
+	uint64_t covered[2] = { 0, 0 }, lead[2] = { 0, 0 };
 	int pdir, rv = -1;
 
 	if (c->env.spool == NULL) {
@@ -385,10 +408,12 @@ http_build(struct ui_conn *c, char *err, size_t errlen)
 		}
 		rr.c = c;
 		rr.pdir = pdir;
+		rr.base = lead[pdir] = http_lead(c, pdir);
 		if (pdir == 1)
 			meth = ui_http_methods(msgs[0], nmsgs[0], &nmeth);
 		if (ui_http_decode(raw_read, &rr, c->fd[pdir] == -1 ? 0 :
-		    c->row.avail[core_dir(c, pdir)], h->fd[pdir], meth, nmeth,
+		    c->row.avail[core_dir(c, pdir)] - rr.base, h->fd[pdir],
+		    meth, nmeth,
 		    &msgs[pdir], &nmsgs[pdir], err, errlen) == -1 &&
 		    (pdir == 0 || nmsgs[0] == 0)) {
 			/* The client side must be HTTP; an empty server side
@@ -413,7 +438,8 @@ http_build(struct ui_conn *c, char *err, size_t errlen)
 			h->runs[h->nruns].kind = RUN_DATA;
 			h->runs[h->nruns].off = m->out_off;
 			h->runs[h->nruns].len = m->out_len;
-			h->runs[h->nruns].ts_ns = raw_time(c, pdir, m->raw_off);
+			h->runs[h->nruns].ts_ns = raw_time(c, pdir, m->raw_off +
+			    lead[pdir]);
 			covered[pdir] = m->out_off + m->out_len;
 			h->nruns++;
 		}
