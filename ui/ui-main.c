@@ -135,6 +135,8 @@ static const struct ui_key list_keys[] = {
 };
 #define NLIST_KEYS	(sizeof list_keys / sizeof list_keys[0])
 
+struct save_job;
+
 struct ui {
 	const struct opts	*o;
 	struct pipeline		*pipe;
@@ -163,6 +165,8 @@ struct ui {
 
 	struct ui_pager		*pg;
 	struct ui_conn		*conn;
+	struct save_job		*save;		/* running, or NULL */
+	pthread_t		 save_thread;
 
 	struct ui_prompt	 prompt;
 	enum ui_prompt_kind	 pk;
@@ -987,56 +991,133 @@ save_start(struct ui *u)
 	u->dirty = true;
 }
 
+/*
+ * A save runs in its own thread so a big copy or a pcap re-read never
+ * freezes the screen; it owns copies of everything it reads (rows, names:
+ * the model's path arena may move meanwhile).  The loop polls save_done.
+ */
+struct save_job {
+	struct ui_save_req	 req;
+	struct ui_save_conn	*conns;
+	char			*names;		/* path copies, NUL-separated */
+	char			 dir[UI_PROMPT_MAX * 4];
+	const char		*srcs[1];
+	char			 msg[512];
+	int			 rv;
+	atomic_bool		 done;
+};
+
+static void *
+save_main(void *arg)
+{
+	struct save_job *j = arg;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	j->rv = ui_save(&j->req, j->msg, sizeof j->msg);
+	atomic_store(&j->done, true);
+	return (NULL);
+}
+
+/* The save finished: show its result and free it (wait: join too). */
+static void
+save_reap(struct ui *u, bool wait)
+{
+	struct save_job *j = u->save;
+
+	if (j == NULL || (!wait && !atomic_load(&j->done)))
+		return;
+	pthread_join(u->save_thread, NULL);
+	if (j->rv == -1)
+		ui_message(u, true, "Save failed: %s", j->msg);
+	else
+		ui_message(u, false, "%s", j->msg);
+	free(j->conns);
+	free(j->names);
+	free(j);
+	u->save = NULL;
+}
+
 static void
 save_run(struct ui *u)
 {
-	struct ui_save_req req;
-	struct ui_save_conn *sc;
-	char dir[UI_PROMPT_MAX * 4], msg[512];
-	const char *srcs[1];
-	size_t i;
+	struct save_job *j;
+	size_t i, len = 0, at = 0;
+	int d;
 
-	ui_prompt_text(&u->prompt, dir, sizeof dir);
 	u->screen = u->help_from;
 	u->pk = PK_NONE;
-	if (dir[0] == '\0') {
+	if (u->save != NULL) {
+		ui_message(u, true, "A save is still running");
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	ui_prompt_text(&u->prompt, j->dir, sizeof j->dir);
+	if (j->dir[0] == '\0') {
 		ui_message(u, true, "Save: no directory given");
+		free(j);
 		return;
 	}
-	sc = xreallocarray(NULL, u->nsave, sizeof *sc);
+	j->conns = xreallocarray(NULL, u->nsave, sizeof *j->conns);
 	for (i = 0; i < u->nsave; i++) {
-		sc[i].row = u->m.rows[u->save_ids[i]];
-		sc[i].path[0] = ui_model_path(&u->m, u->save_ids[i], 0);
-		sc[i].path[1] = ui_model_path(&u->m, u->save_ids[i], 1);
+		for (d = 0; d < 2; d++) {
+			const char *p = ui_model_path(&u->m, u->save_ids[i], d);
+
+			len += p != NULL ? strlen(p) + 1 : 0;
+		}
 	}
-	memset(&req, 0, sizeof req);
-	req.dir = dir;
-	req.src_dirfd = u->env.dirfd;
-	req.spool_names = u->env.spool_names;
-	req.runlog_fd = u->env.runlog_fd;
-	req.conns = sc;
-	req.n = u->nsave;
-	req.transcript = u->save_transcript;
-	req.pcap = u->save_pcap;
+	j->names = xmalloc(len + 1);
+	for (i = 0; i < u->nsave; i++) {
+		j->conns[i].row = u->m.rows[u->save_ids[i]];
+		for (d = 0; d < 2; d++) {
+			const char *p = ui_model_path(&u->m, u->save_ids[i], d);
+
+			j->conns[i].path[d] = NULL;
+			if (p == NULL)
+				continue;
+			memcpy(j->names + at, p, strlen(p) + 1);
+			j->conns[i].path[d] = j->names + at;
+			at += strlen(p) + 1;
+		}
+	}
+	j->req.dir = j->dir;
+	j->req.src_dirfd = u->env.dirfd;
+	j->req.spool_names = u->env.spool_names;
+	j->req.runlog_fd = u->env.runlog_fd;
+	j->req.conns = j->conns;
+	j->req.n = u->nsave;
+	j->req.transcript = u->save_transcript;
+	j->req.pcap = u->save_pcap;
 	if (u->o->nfiles > 0) {
-		req.pcap_sources = (const char *const *)u->o->files;
-		req.npcap_sources = u->o->nfiles;
+		j->req.pcap_sources = (const char *const *)u->o->files;
+		j->req.npcap_sources = u->o->nfiles;
 	} else if (u->pipe != NULL &&
-	    (srcs[0] = pipeline_live_pcap(u->pipe)) != NULL) {
-		req.pcap_sources = srcs;
-		req.npcap_sources = 1;
-	} else if (req.pcap) {
+	    (j->srcs[0] = pipeline_live_pcap(u->pipe)) != NULL) {
+		j->req.pcap_sources = j->srcs;
+		j->req.npcap_sources = 1;
+	} else if (j->req.pcap) {
 		ui_message(u, true, "Save: no packets kept to write a pcap");
-		free(sc);
+		free(j->conns);
+		free(j->names);
+		free(j);
 		return;
 	}
-	req.template = u->o->template;
-	req.command_line = u->o->command_line;
-	if (ui_save(&req, msg, sizeof msg) == -1)
-		ui_message(u, true, "Save failed: %s", msg);
-	else
-		ui_message(u, false, "%s", msg);
-	free(sc);
+	j->req.template = u->o->template;
+	j->req.command_line = u->o->command_line;
+	atomic_init(&j->done, false);
+	if (pthread_create(&u->save_thread, NULL, save_main, j) != 0) {
+		/* No thread: save here and now. */
+		j->rv = ui_save(&j->req, j->msg, sizeof j->msg);
+		atomic_store(&j->done, true);
+		u->save = j;
+		save_reap(u, false);
+		return;
+	}
+	u->save = j;
+	ui_message(u, false, "Saving %zu connection%s to %s ...", u->nsave,
+	    u->nsave == 1 ? "" : "s", j->dir);
+	u->msg_until = UINT64_MAX;
 }
 
 /* A name for a new file: base + suffix, or base-1 + suffix... */
@@ -1631,7 +1712,8 @@ ui_loop(struct ui *u)
 			timeout = now - u->last_draw >= UI_FRAME_MS ? 0 :
 			    (int)(UI_FRAME_MS - (now - u->last_draw));
 		else
-			timeout = u->st.done ? UI_IDLE_MS * 2 : UI_IDLE_MS / 2;
+			timeout = u->st.done && u->save == NULL ?
+			    UI_IDLE_MS * 2 : UI_IDLE_MS / 2;
 		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 		if (poll(pfd, 3, timeout) == -1 && errno != EINTR)
 			break;
@@ -1674,6 +1756,7 @@ ui_loop(struct ui *u)
 		if (u->pg != NULL && ui_pager_busy(u->pg) &&
 		    ui_pager_step(u->pg))
 			u->dirty = true;
+		save_reap(u, false);
 		if (u->dirty && now - u->last_draw >= UI_FRAME_MS)
 			ui_draw(u);
 	}
@@ -1757,6 +1840,14 @@ ui_run(const struct opts *o)
 	ui_draw(&u);
 	ui_loop(&u);
 
+	/* A save in progress finishes first (its files stay whole). */
+	if (u.save != NULL) {
+		attrset(ui_theme_attr(UR_STATUS));
+		mvaddstr(LINES - 1, 0, " Finishing the save...");
+		clrtoeol();
+		refresh();
+		save_reap(&u, true);
+	}
 	/* Stop reading; the capture thread writes everything out. */
 	if (u.pipe != NULL)
 		pipeline_stop(u.pipe);
