@@ -121,7 +121,7 @@ static const struct ui_key list_keys[] = {
 	{ 'F', LA_FOLLOW, "F", "follow the newest connection (toggle)",
 	    "Follow" },
 	{ 'p', LA_PAUSE, "p", "pause the display; the capture goes on "
-	    "(toggle)", "Pause" },
+	    "(toggle)", NULL },
 	{ KEY_F(5), LA_SAVE, "F5", "save the marked connections (or this "
 	    "one) into a directory", "Save" },
 	{ 's', LA_SAVE, "s", "save the marked connections (or this one) "
@@ -401,7 +401,8 @@ layout(struct ui *u, struct col_layout *l, int cols)
 	struct ui_model *m = &u->m;
 	size_t rows = LINES > 5 ? (size_t)(LINES - 5) : 0, i;
 	char ep[80];
-	int rest, w = 6, cap = cols >= 120 ? 41 : cols >= 100 ? 28 : 21, k;
+	int rest, w = m->nview == 0 ? 21 : 6, k;
+	int cap = cols >= 120 ? 41 : cols >= 100 ? 28 : 21;
 
 	memset(l, 0, sizeof *l);
 	for (i = u->top; i < m->nview && i < u->top + rows; i++) {
@@ -654,7 +655,7 @@ draw_bar(int y, const struct ui_key *t, size_t n)
 static void
 draw_status(struct ui *u, int y)
 {
-	if (u->prompt.active) {
+	if (u->prompt.active && u->screen != SCR_SAVE) {
 		ui_prompt_draw(&u->prompt, y, COLS);
 		return;
 	}
@@ -1205,7 +1206,9 @@ export_netviz(struct ui *u)
 	netviz_stats_free(nv);
 }
 
-static void
+/* Apply the prompt's filter; false (and, when final, a message) if it
+ * does not compile: while typing, the last good one stays. */
+static bool
 filter_apply(struct ui *u, bool final)
 {
 	char text[UI_PROMPT_MAX * 4], err[256];
@@ -1214,14 +1217,15 @@ filter_apply(struct ui *u, bool final)
 	ui_prompt_text(&u->prompt, text, sizeof text);
 	f = ui_filter_compile(text, err, sizeof err);
 	if (f == NULL) {
-		/* Keep the last good filter while the text is incomplete. */
 		if (final)
-			ui_message(u, true, "filter: %s", err);
-		return;
+			ui_message(u, true, "filter: %s (the previous filter "
+			    "is back)", err);
+		return (false);
 	}
 	ui_model_set_filter(&u->m, f, text);
 	ui_model_rebuild(&u->m, true, mono_ms());
 	u->dirty = true;
+	return (true);
 }
 
 static void
@@ -1451,7 +1455,14 @@ ui_key(struct ui *u, bool is_key, wint_t code)
 			ui_model_rebuild(&u->m, true, mono_ms());
 			u->pk = PK_NONE;
 		} else if (pr == PROMPT_DONE) {
-			filter_apply(u, true);
+			if (!filter_apply(u, true)) {
+				/* Not a prefix of it: the one from before. */
+				struct ui_filter *f = ui_filter_compile(
+				    u->filter_before, NULL, 0);
+
+				ui_model_set_filter(&u->m, f, u->filter_before);
+				ui_model_rebuild(&u->m, true, mono_ms());
+			}
 			u->pk = PK_NONE;
 		} else if (u->prompt.changed)
 			filter_apply(u, false);
