@@ -501,5 +501,68 @@ t_stdin()
 }
 ui_check "cat sample.pcap | flowscope --tui -r -: keys come from the terminal" t_stdin
 
+# --- 12. --open DIR (issue 4: browsing saved output) -----------------------
+
+t_open()
+{
+	local d=$tmproot/open-fs
+	"$bin" --batch -r "$sample" -o "$d" || return 1
+	ui_start "$bin" --open "$d"
+	wait_for "6 conns" && wait_for "10\.0\.2\.15:49282 " &&
+	ui_keys Enter && wait_for "^GET / HTTP/1\.1" &&
+	ui_keys 3 && wait_for "^HTTP/1\.1 304 Not Modified" && ui_keys q &&
+	ui_keys q && ended_clean 0
+}
+ui_check "--open DIR (flowscope's): the list, and the pager shows both directions" t_open
+
+t_open_tcpflow()
+{
+	# tcpflow 1.6.1's report without its flow files: rows, and the pager
+	# says the files are missing instead of showing anything else.
+	ui_start "$bin" --open "$srcdir/tests/netviz/tcpflow-http_browse"
+	wait_for "conns" && wait_for "loaded" && wait_for ":80 " &&
+	ui_keys Enter && wait_for "No such file" && ui_keys q q &&
+	ended_clean 0
+}
+ui_check "--open DIR (tcpflow's report): rows; missing files are said to be missing" t_open_tcpflow
+
+t_open_hostile()
+{
+	# File names from a report someone else wrote: "../" and a symlink
+	# must not be followed out of DIR.
+	local d=$tmproot/open-evil
+	mkdir -p "$d/sub" || return 1
+	printf 'SECRET-OUTSIDE\n' >"$tmproot/secret.txt"
+	ln -s "$tmproot/secret.txt" "$d/link" || return 1
+	ln -s "$tmproot" "$d/sub/up" || return 1
+	cat >"$d/report.xml" <<-XML
+	<?xml version='1.0' encoding='UTF-8'?>
+	<dfxml xmloutputversion='1.0'>
+	<configuration><fileobject>
+	<filename>../secret.txt</filename><filesize>15</filesize>
+	<tcpflow startime='2020-01-01T00:00:00Z' endtime='2020-01-01T00:00:01Z' src_ipn='10.0.0.1' dst_ipn='10.0.0.2' srcport='1000' dstport='80' packets='1' len='70' caplen='70' family='2' />
+	</fileobject><fileobject>
+	<filename>link</filename><filesize>15</filesize>
+	<tcpflow startime='2020-01-01T00:00:00Z' endtime='2020-01-01T00:00:01Z' src_ipn='10.0.0.3' dst_ipn='10.0.0.4' srcport='1001' dstport='80' packets='1' len='70' caplen='70' family='2' />
+	</fileobject><fileobject>
+	<filename>sub/up/secret.txt</filename><filesize>15</filesize>
+	<tcpflow startime='2020-01-01T00:00:00Z' endtime='2020-01-01T00:00:01Z' src_ipn='10.0.0.5' dst_ipn='10.0.0.6' srcport='1002' dstport='80' packets='1' len='70' caplen='70' family='2' />
+	</fileobject></configuration></dfxml>
+	XML
+	ui_start "$bin" --open "$d"
+	wait_for "loaded" || return 1
+	local i
+	for i in 1 2 3; do
+		ui_keys Enter && sleep 0.3
+		if ui_screen | grep -q SECRET-OUTSIDE; then
+			ui_why="row $i showed a file outside DIR"
+			return 1
+		fi
+		ui_keys q && wait_for "loaded" && ui_keys j || return 1
+	done
+	ui_keys q && ended_clean 0
+}
+ui_check "--open DIR: ../, a symlink and a symlinked directory in report.xml never read outside DIR" t_open_hostile
+
 tap_done
 exit 0
