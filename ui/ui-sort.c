@@ -718,6 +718,194 @@ sort_hint(struct sortbuf *b, const struct ui_row *rows, bool desc)
 	free(h.s);
 }
 
+/*
+ * Sort by hint without interning: an MSD radix sort over the case-folded,
+ * NUL-padded hint, 16 bytes at a time.  The first 16 bytes of every row are
+ * read in id order (the rows array is by id: sequential, cache-friendly),
+ * then LSD-radix-sorted as a 128-bit key; only runs that share 16 bytes
+ * are refined with the next 16, and small runs go to insertion sort.  The
+ * radix is stable and starts from id order, so ties stay in id order; a
+ * descending sort inverts the keys, which keeps that.  Memory: 48 bytes a
+ * row for the call.
+ */
+struct hpair {
+	uint64_t	 k0;		/* bytes [at, at+8) */
+	uint64_t	 k1;		/* bytes [at+8, at+16) */
+	uint32_t	 v;
+};
+
+/* 16 case-folded bytes of hint h from at (NUL and beyond: zeros). */
+static void
+hint_key16(const char *h, size_t at, uint64_t *k0, uint64_t *k1)
+{
+	uint64_t	 k[2] = { 0, 0 };
+	size_t		 i;
+	unsigned char	 c = 1;
+
+	for (i = 0; i < 16; i++) {
+		if (c != 0)
+			c = at + i < ROW_HINT_LEN ?
+			    (unsigned char)lower(h[at + i]) : 0;
+		k[i / 8] = k[i / 8] << 8 | c;
+	}
+	*k0 = k[0];
+	*k1 = k[1];
+}
+
+static void
+hint_keys(const struct ui_row *rows, struct hpair *p, size_t n, size_t at,
+    bool desc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i + 8 < n)
+			__builtin_prefetch(rows[p[i + 8].v].hint);
+		hint_key16(rows[p[i].v].hint, at, &p[i].k0, &p[i].k1);
+		if (desc) {
+			p[i].k0 = ~p[i].k0;
+			p[i].k1 = ~p[i].k1;
+		}
+	}
+}
+
+static inline unsigned int
+hint_byte(const struct hpair *x, unsigned int bi)
+{
+	return ((unsigned int)((bi < 8 ? x->k0 >> (56 - 8 * bi) :
+	    x->k1 >> (56 - 8 * (bi - 8))) & 0xff));
+}
+
+static inline bool
+hint_key_lt(const struct hpair *a, const struct hpair *b)
+{
+	return (a->k0 < b->k0 || (a->k0 == b->k0 && a->k1 < b->k1));
+}
+
+/*
+ * Stable MSD radix of p by the 16-byte key (k0, k1) from byte bi on:
+ * buckets by one byte, each bucket on by the next; small ones by insertion
+ * (stable: equal keys keep their order).  Touches only the pairs.
+ */
+static void
+hint_radix(struct hpair *p, struct hpair *tmp, size_t n, unsigned int bi)
+{
+	size_t		 count[256], start[256], i, sum;
+	struct hpair	 t;
+
+	while (bi < 16 && n >= 32) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[hint_byte(&p[i], bi)]++;
+		if (count[hint_byte(&p[0], bi)] == n) {
+			bi++;		/* one bucket: the next byte */
+			continue;
+		}
+		for (i = 0, sum = 0; i < 256; i++) {
+			start[i] = sum;
+			sum += count[i];
+		}
+		for (i = 0; i < n; i++)
+			tmp[start[hint_byte(&p[i], bi)]++] = p[i];
+		memcpy(p, tmp, n * sizeof *p);
+		if (bi == 15)
+			return;
+		for (i = 0, sum = 0; i < 256; i++) {
+			if (count[i] > 1)
+				hint_radix(p + sum, tmp, count[i], bi + 1);
+			sum += count[i];
+		}
+		return;
+	}
+	if (bi >= 16)
+		return;
+	for (i = 1; i < n; i++) {
+		size_t j;
+
+		t = p[i];
+		for (j = i; j > 0 && hint_key_lt(&t, &p[j - 1]); j--)
+			p[j] = p[j - 1];
+		p[j] = t;
+	}
+}
+
+static void
+hint_insertion(const struct ui_row *rows, struct hpair *p, size_t n,
+    bool desc)
+{
+	size_t		 i, j;
+	struct hpair	 t;
+
+	for (i = 1; i < n; i++) {
+		t = p[i];
+		for (j = i; j > 0; j--) {
+			int c = hint_cmp(rows[p[j - 1].v].hint, rows[t.v].hint);
+
+			if (desc)
+				c = -c;
+			if (c < 0 || (c == 0 && rows[p[j - 1].v].id <
+			    rows[t.v].id))
+				break;
+			p[j] = p[j - 1];
+		}
+		p[j] = t;
+	}
+}
+
+static void
+hint_level(const struct ui_row *rows, struct hpair *p, struct hpair *tmp,
+    size_t n, size_t at, bool desc)
+{
+	size_t		 lo, hi;
+	uint64_t	 end = desc ? 0xff : 0;
+
+	if (n < 2)
+		return;
+	if (n < 32) {
+		hint_insertion(rows, p, n, desc);
+		return;
+	}
+	if (at > 0)
+		hint_keys(rows, p, n, at, desc);
+	hint_radix(p, tmp, n, 0);
+	if (at + 16 >= ROW_HINT_LEN)
+		return;
+	for (lo = 0; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && p[hi].k0 == p[lo].k0 &&
+		    p[hi].k1 == p[lo].k1; hi++)
+			continue;
+		/* Equal 16 bytes, and not ended in them: look further. */
+		if (hi - lo > 1 && (p[lo].k1 & 0xff) != end)
+			hint_level(rows, p + lo, tmp, hi - lo, at + 16, desc);
+	}
+}
+
+static void
+sort_hint_msd(const struct ui_row *rows, uint32_t *idx, size_t n, bool desc)
+{
+	struct hpair	*p, *tmp;
+	size_t		 i;
+
+	p = xreallocarray(NULL, n, sizeof *p);
+	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	/* Id order first, so the first keys are read sequentially. */
+	for (i = 0; i < n; i++) {
+		p[i].v = idx[i];
+		p[i].k0 = 0;
+		p[i].k1 = rows[idx[i]].id;
+	}
+	for (i = 1; i < n && p[i - 1].k1 < p[i].k1; i++)
+		continue;
+	if (i < n)
+		hint_radix(p, tmp, n, 8);	/* by k1: the id */
+	hint_keys(rows, p, n, 0, desc);
+	hint_level(rows, p, tmp, n, 0, desc);
+	for (i = 0; i < n; i++)
+		idx[i] = p[i].v;
+	free(p);
+	free(tmp);
+}
+
 void
 ui_sort(const struct ui_row *rows, uint32_t *idx, size_t n, enum ui_col c,
     bool descending, uint32_t *scratch)
@@ -727,6 +915,10 @@ ui_sort(const struct ui_row *rows, uint32_t *idx, size_t n, enum ui_col c,
 
 	if (n < 2 || (unsigned int)c >= COL_NCOLS)
 		return;
+	if (c == COL_HINT) {
+		sort_hint_msd(rows, idx, n, descending);
+		return;
+	}
 	keys = xreallocarray(NULL, n, 2 * sizeof *keys);
 	b = (struct sortbuf){ keys, keys + n, idx, scratch, n };
 	switch (c) {
