@@ -1757,6 +1757,8 @@ ui_loop(struct ui *u)
 			take_rows(u);
 			ui_model_rebuild(&u->m, true, now);
 			u->dirty = true;
+			ui_trace_event("done", (long)u->m.nview,
+			    (long)u->m.nrows);
 		}
 		if (ui_log_new) {
 			pthread_mutex_lock(&ui_log_mtx);
