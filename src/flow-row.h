@@ -36,6 +36,7 @@ enum flow_row_state {
 #define FLOW_ROW_LOST		0x08	/* bytes not written (disk, -b) */
 
 #define FLOW_ROW_HINT		40
+#define FLOW_ROW_HINT_BOTH	2	/* hint_dir: both directions' */
 #define FLOW_ROW_PATH		208
 
 enum flow_row_type {
@@ -48,7 +49,8 @@ struct flow_row {
 	uint8_t		 client;	/* direction index of the opener */
 	uint8_t		 state;		/* enum flow_row_state */
 	uint8_t		 flags;		/* FLOW_ROW_* */
-	uint8_t		 hint_dir;	/* direction of hint, 0xff: none new */
+	uint8_t		 hint_dir;	/* direction of hint, 0xff: none new,
+					   FLOW_ROW_HINT_BOTH: both merged */
 	bool		 last;		/* the core forgot it: final */
 	uint32_t	 instance;
 	uint64_t	 id;

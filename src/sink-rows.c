@@ -21,11 +21,13 @@
 
 #define RUNLOG_BUF	1024		/* records buffered between writes */
 
-/* A connection marked changed, with a hint taken since the last publish. */
+/* A connection marked changed, with the hints taken since the last
+ * publish, one per direction (a request and its response often both come
+ * between two publishes). */
 struct dirty_slot {
 	struct flow_conn *c;
-	uint8_t		 hint_dir;	/* 0xff: no new hint */
-	char		 hint[FLOW_ROW_HINT];
+	uint8_t		 hints;		/* bit d: hint[d] is new */
+	char		 hint[2][FLOW_ROW_HINT];
 };
 
 /* A row (or file item) of a freed connection, waiting for store batch gen. */
@@ -197,8 +199,8 @@ hint_take(struct sink_rows *s, struct flow_conn *c, struct dirty_slot *ds)
 		c->dir[i].row_hinted = true;
 	else if (c->dir[i].row_hint_tries > 1)
 		return;		/* the guess went with the first segment */
-	memcpy(ds->hint, hint, sizeof ds->hint);
-	ds->hint_dir = (uint8_t)i;
+	memcpy(ds->hint[i], hint, sizeof ds->hint[i]);
+	ds->hints |= (uint8_t)(1u << i);
 }
 
 void
@@ -218,13 +220,11 @@ sink_rows_touched(void *arg, struct flow_conn *c)
 		}
 		ds = &s->dirty[s->ndirty++];
 		ds->c = c;
-		ds->hint_dir = 0xff;
-		ds->hint[0] = '\0';
+		ds->hints = 0;
 		c->row_slot = (uint32_t)s->ndirty;
 	}
 	ds = &s->dirty[c->row_slot - 1];
-	if (ds->hint_dir == 0xff || flow_hint_is_guess(ds->hint))
-		hint_take(s, c, ds);
+	hint_take(s, c, ds);
 }
 
 static uint8_t
@@ -280,9 +280,14 @@ row_fill(struct flow_conn *c, const struct dirty_slot *ds, bool final,
 	r->key = c->key;
 	r->last_run = c->row_last_run;
 	r->hint_dir = 0xff;
-	if (ds != NULL && ds->hint_dir != 0xff) {
-		r->hint_dir = ds->hint_dir;
-		memcpy(r->hint, ds->hint, sizeof r->hint);
+	if (ds != NULL && ds->hints == 3) {
+		/* Both sides at once: the client's leads (flow-hint.h). */
+		flow_hint_merge(ds->hint[r->client], ds->hint[r->client ^ 1],
+		    r->hint, sizeof r->hint);
+		r->hint_dir = FLOW_ROW_HINT_BOTH;
+	} else if (ds != NULL && ds->hints != 0) {
+		r->hint_dir = ds->hints == 1 ? 0 : 1;
+		memcpy(r->hint, ds->hint[r->hint_dir], sizeof r->hint);
 	}
 	r->first_ns = UINT64_MAX;
 	for (i = 0; i < 2; i++) {
@@ -367,7 +372,7 @@ sink_rows_freeing(void *arg, struct flow_conn *c)
 
 	runs_update(s, c, 0);
 	runs_update(s, c, 1);
-	ds.hint_dir = 0xff;
+	ds.hints = 0;
 	if (c->row_slot != 0) {
 		/* Out of the dirty list: the last slot takes its place. */
 		ds = s->dirty[c->row_slot - 1];
@@ -462,7 +467,7 @@ sink_rows_publish(struct sink_rows *s)
 			}
 			/* Its bytes are not all written yet: again later. */
 			s->dirty[k] = *ds;
-			s->dirty[k].hint_dir = 0xff;
+			s->dirty[k].hints = 0;
 			c->row_slot = (uint32_t)(k + 1);
 			k++;
 		}

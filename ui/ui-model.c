@@ -107,9 +107,9 @@ row_hint(struct ui_row *r, const struct flow_row *u)
 {
 	char merged[ROW_HINT_LEN];
 
-	if (u->hint_dir > 1 || u->hint[0] == '\0')
+	if (u->hint_dir == 0xff || u->hint[0] == '\0')
 		return;
-	if (r->hint[0] == '\0') {
+	if (r->hint[0] == '\0' || u->hint_dir == FLOW_ROW_HINT_BOTH) {
 		memcpy(r->hint, u->hint, sizeof r->hint);
 		r->hint[sizeof r->hint - 1] = '\0';
 		return;

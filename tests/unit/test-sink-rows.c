@@ -11,7 +11,7 @@
  * direction must hold at least avail[] bytes when the row arrives, and no
  * row of a connection may follow its final one.
  *
- * Two checks show known bugs of sink-rows.c and are reported as skips
+ * One check shows a known limit of sink-rows.c and is reported as a skip
  * (todo_ok): a direction's hint is lost when the other direction's hint
  * is still unsent, and bytes that fill a logged hole after the direction
  * finished get no run record.
@@ -57,6 +57,8 @@ struct seen {
 	int		 avail_no_path[2];	/* avail > 0 before the path */
 	int		 hints[2];	/* rows with a hint for dir */
 	char		 hint[2][FLOW_ROW_HINT];
+	int		 both;		/* rows with both sides' hint */
+	char		 merged[FLOW_ROW_HINT];
 };
 
 struct harness {
@@ -333,6 +335,10 @@ take(struct harness *h)
 			sn->lasts++;
 		sn->rows++;
 		sn->row = it->row;
+		if (it->row.hint_dir == FLOW_ROW_HINT_BOTH) {
+			sn->both++;
+			memcpy(sn->merged, it->row.hint, sizeof sn->merged);
+		}
 		if (it->row.hint_dir <= 1 && it->row.hint[0] != '\0') {
 			sn->hints[it->row.hint_dir]++;
 			memcpy(sn->hint[it->row.hint_dir], it->row.hint,
@@ -521,8 +527,10 @@ test_reqresp(void)
 	tap_is_int(r->flags, 0, "reqresp: no flags");
 	tap_ok(r->first_ns == t && r->last_ns == t + 7 * MS,
 	    "reqresp: first_ns and last_ns");
-	tap_is_int(r->hint_dir, 0, "reqresp: hint from the client");
-	tap_is_str(r->hint, "HTTP GET example.com/path", "reqresp: hint");
+	/* Request and response in one interval: both sides, merged. */
+	tap_is_int(r->hint_dir, FLOW_ROW_HINT_BOTH,
+	    "reqresp: hints of both sides");
+	tap_is_str(r->hint, "HTTP GET example.com/path 200", "reqresp: hint");
 	/* The file of each direction holds what was sent. */
 	flow_row_spool_name(0, 0, name, sizeof name);
 	snprintf(path, sizeof path, "%s/%s", h.dir, name);
@@ -596,18 +604,11 @@ test_hints(void)
 	seg(&h, 41001, 0, T0 + 15 * MS, TCP_ACK, 101 + gl, 501 + ol, NULL, 0);
 	pump(&h);
 	sn = &h.seen[1];
-	tap_ok(sn->hints[0] == 1 && strcmp(sn->hint[0], "HTTP GET x.org/a") ==
-	    0, "hints: one interval: client's hint: '%s'", sn->hint[0]);
-	/*
-	 * BUG (sink-rows.c, sink_rows_touched/hint_take): a dirty slot holds
-	 * one hint, and once it has a real one hint_take() is not called, so
-	 * the server's first segment is never looked at; its row_hinted stays
-	 * false, and its later segments (if any) are not first segments.
-	 */
-	todo_ok(sn->hints[1] == 1 && strcmp(sn->hint[1], "HTTP 200") == 0,
-	    "sink-rows keeps one hint per dirty slot: the other direction's "
-	    "first segment is skipped while the client's hint is unsent",
-	    "hints: one interval: server's hint (HTTP 200) reaches the UI");
+	/* Both sides in one interval: one row with the two merged. */
+	tap_ok(sn->both == 1 && sn->hints[0] == 0 && sn->hints[1] == 0 &&
+	    strcmp(sn->merged, "HTTP GET x.org/a 200") == 0,
+	    "hints: one interval: both sides' hints merged once: '%s'",
+	    sn->merged);
 	h_end(&h, "hints");
 	free(h.seen);
 }
