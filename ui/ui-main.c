@@ -615,15 +615,26 @@ draw_header(struct ui *u)
 	attrset(ui_theme_attr(UR_DIM));
 	fill_line(1, 0);
 	put_str(1, 0, COLS, line);
-	if (st->failed || st->write_errors > 0 || st->kernel_drop > 0) {
+	if (st->failed || st->write_errors > 0) {
 		attrset(ui_theme_attr(UR_WARN));
-		if (st->failed)
-			put_str(1, COLS / 2, COLS - COLS / 2, st->error);
-		else if (st->write_errors > 0)
-			put_str(1, COLS / 2, COLS - COLS / 2, "write errors: "
-			    "see report");
+		put_str(1, COLS - 14, 14, st->failed ? " ERROR (below)" :
+		    " write errors");
 	}
 	attrset(A_NORMAL);
+}
+
+/* An error such as "PATH: No space left on device", reason first so a
+ * long path cannot push it off the line. */
+static void
+fmt_error(const char *err, char *buf, size_t len)
+{
+	const char *sep = strrchr(err, ':');
+
+	if (sep == NULL || sep[1] != ' ' || sep == err ||
+	    memchr(err, '/', (size_t)(sep - err)) == NULL)
+		snprintf(buf, len, "%s", err);	/* not "PATH: reason" */
+	else
+		snprintf(buf, len, "%s: %.*s", sep + 2, (int)(sep - err), err);
 }
 
 /* The function bar (htop's), from a key table. */
@@ -659,11 +670,20 @@ draw_status(struct ui *u, int y)
 		ui_prompt_draw(&u->prompt, y, COLS);
 		return;
 	}
+	char buf[512];
+
 	attrset(ui_theme_attr(u->msg_err ? UR_WARN : UR_NORMAL));
 	move(y, 0);
 	clrtoeol();
-	if (u->msg[0] != '\0' && mono_ms() < u->msg_until)
-		put_str(y, 0, COLS, u->msg);
+	if (u->msg[0] != '\0' && mono_ms() < u->msg_until) {
+		fmt_error(u->msg, buf, sizeof buf);
+		put_str(y, 0, COLS, u->msg_err ? buf : u->msg);
+	} else if (u->st.failed) {
+		/* The first input or output error stays in view. */
+		attrset(ui_theme_attr(UR_WARN));
+		fmt_error(u->st.error, buf, sizeof buf);
+		put_str(y, 0, COLS, buf);
+	}
 	attrset(A_NORMAL);
 }
 

@@ -491,6 +491,58 @@ t_sig_pipe()
 }
 ui_check "SIGTERM while reading a pipe that stays open: exits, report.xml complete" t_sig_pipe
 
+t_sig_loop()
+{
+	# Signals at random moments of loading (issue 5): INT, TERM or HUP
+	# after 0-400 ms; each time exit 0, the terminal restored and a
+	# complete report.xml.
+	local i sig d p delay
+	for i in 1 2 3 4 5 6; do
+		sig=$(printf 'INT\nTERM\nHUP\n' | shuf -n 1)
+		delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", r % 40 / 100 }')
+		d=$tmproot/sigloop-$i
+		ui_start "$bin" --tui -r "$big" -o "$d"
+		wait_for "conns" 10 || return 1
+		sleep "$delay"
+		p=$(fs_pid)
+		[ -n "$p" ] && kill -"$sig" "$p"
+		if ! ended_clean 0 20; then
+			ui_why="round $i (SIG$sig after ${delay}s): $ui_why"
+			return 1
+		fi
+		if [ "$(tail -n 1 "$d/report.xml" 2>/dev/null)" != "</dfxml>" ]
+		then
+			ui_why="round $i (SIG$sig after ${delay}s): report.xml incomplete"
+			return 1
+		fi
+	done
+}
+ui_check "signals at random moments (INT, TERM, HUP, 6 rounds): exit 0, terminal restored, report.xml complete" t_sig_loop
+
+t_disk_full()
+{
+	# A full disk (a 1 MB tmpfs) while writing the streams: the UI shows
+	# the error, keeps running, and exits 1 with the terminal restored.
+	local mnt=$tmproot/full
+	ui_start "$bin" --tui -r "$big" -o "$mnt/out"
+	local rv=0
+	wait_for "No space left on device" 20 || rv=1
+	if [ $rv -eq 0 ]; then
+		ui_keys j j && wait_for "loaded" 30 && ui_keys q || rv=1
+		[ $rv -eq 0 ] && { ended_clean 1 20 || rv=1; }
+	fi
+	umount "$mnt" 2>/dev/null
+	return $rv
+}
+mkdir -p "$tmproot/full"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$tmproot/full" \
+    2>/dev/null; then
+	ui_check "disk full: the error is shown, the UI keeps running, exit 1, terminal restored" t_disk_full
+else
+	tap_skip "disk full: the error is shown, the UI keeps running" \
+	    "needs root to mount a small tmpfs"
+fi
+
 # --- 11. stdin ----------------------------------------------------------------
 
 t_stdin()
