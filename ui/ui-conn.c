@@ -533,6 +533,12 @@ ui_conn_source(struct ui_conn *c)
 	return (&c->src);
 }
 
+const char *
+ui_conn_title(const struct ui_conn *c)
+{
+	return (c->title);
+}
+
 uint64_t
 ui_conn_id(const struct ui_conn *c)
 {

@@ -35,6 +35,9 @@ void		 ui_conn_update(struct ui_conn *c, const struct ui_row *r);
 /* The source the pager reads (valid while c lives). */
 const struct ui_pager_source *ui_conn_source(struct ui_conn *c);
 
+/* "client addr:port -> server addr:port" (valid while c lives). */
+const char	*ui_conn_title(const struct ui_conn *c);
+
 /* The connection's id. */
 uint64_t	 ui_conn_id(const struct ui_conn *c);
 

@@ -887,6 +887,35 @@ draw_save(struct ui *u)
 	ui_prompt_draw(&u->prompt, y + 1 < LINES ? y + 1 : 0, COLS);
 }
 
+/* The pager's second line: which connection, its state and sizes. */
+static void
+draw_conn_line(struct ui *u, int y)
+{
+	const struct ui_row *r;
+	char b1[16], b2[16], line[512];
+	uint64_t id;
+
+	if (u->conn == NULL)
+		return;
+	id = ui_conn_id(u->conn);
+	if (id >= u->m.nrows)
+		return;
+	r = &u->m.rows[id];
+	fmt_bytes(ui_row_client_bytes(r), b1, sizeof b1);
+	fmt_bytes(ui_row_server_bytes(r), b2, sizeof b2);
+	snprintf(line, sizeof line, "%s  %s  %sB / %sB  ", ui_conn_title(
+	    u->conn), state_name(r->state), b1, b2);
+	if (r->key.has_vlan)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "vlan %u ", (unsigned)r->key.vlan);
+	snprintf(line + strlen(line), sizeof line - strlen(line), "%s",
+	    r->hint);
+	attrset(ui_theme_attr(UR_DIM));
+	fill_line(y, 0);
+	put_str(y, 0, COLS, line);
+	attrset(A_NORMAL);
+}
+
 static void
 ui_draw(struct ui *u)
 {
@@ -905,6 +934,7 @@ ui_draw(struct ui *u)
 		break;
 	case SCR_PAGER:
 		draw_header(u);
+		draw_conn_line(u, 1);
 		ui_pager_draw(u->pg, 2, LINES - 3, COLS);
 		draw_status(u, LINES - 1);
 		break;
