@@ -179,7 +179,8 @@ struct ui {
 	int			 help_top;
 	char			 msg[256];
 	bool			 msg_err;
-	uint64_t		 msg_until;
+	uint64_t		 msg_until;	/* UINT64_MAX: until a key */
+	uint64_t		 msg_keep_until;	/* keys clear it after */
 	bool			 dirty;
 	uint64_t		 last_draw;
 	uint64_t		 last_tick;
@@ -278,7 +279,9 @@ ui_message(struct ui *u, bool err, const char *fmt, ...)
 	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
 	va_end(ap);
 	u->msg_err = err;
-	u->msg_until = mono_ms() + (err ? 8000 : 4000);
+	/* It stays until a key is pressed (at least 2 s), like less's. */
+	u->msg_until = UINT64_MAX;
+	u->msg_keep_until = mono_ms() + 2000;
 	u->dirty = true;
 }
 
@@ -1471,6 +1474,9 @@ ui_key(struct ui *u, bool is_key, wint_t code)
 	enum ui_pager_result pgr;
 
 	u->dirty = true;
+	if (u->msg[0] != '\0' && mono_ms() >= u->msg_keep_until &&
+	    !(is_key && code == KEY_RESIZE))
+		u->msg[0] = '\0';	/* read: a key moves on */
 	if (is_key && code == KEY_RESIZE) {
 		clearok(curscr, TRUE);
 		return;
