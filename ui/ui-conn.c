@@ -85,8 +85,8 @@ core_dir(const struct ui_conn *c, int pdir)
  * Open a stream file beneath the stream directory: never through a symlink
  * or out of it (--open reads names from a report.xml someone else wrote).
  */
-static int
-open_beneath(int dirfd, const char *path)
+int
+ui_conn_open_file(int dirfd, const char *path)
 {
 #ifdef SYS_openat2
 	struct open_how how;
@@ -124,7 +124,7 @@ open_files(struct ui_conn *c, const char *path0, const char *path1)
 			p = d == 0 ? path0 : path1;
 		if (p == NULL || c->row.bytes[d] == 0)
 			continue;
-		c->fd[pdir] = open_beneath(c->env.dirfd, p);
+		c->fd[pdir] = ui_conn_open_file(c->env.dirfd, p);
 		if (c->fd[pdir] == -1)
 			c->open_errno[pdir] = errno;
 	}

@@ -35,6 +35,10 @@ void		 ui_conn_update(struct ui_conn *c, const struct ui_row *r);
 /* The source the pager reads (valid while c lives). */
 const struct ui_pager_source *ui_conn_source(struct ui_conn *c);
 
+/* Open path (relative) for reading beneath dirfd: never through a symlink
+ * or out of the directory.  -1 with errno set. */
+int		 ui_conn_open_file(int dirfd, const char *path);
+
 /* "client addr:port -> server addr:port" (valid while c lives). */
 const char	*ui_conn_title(const struct ui_conn *c);
 

@@ -39,6 +39,7 @@
 
 #include "chan.h"
 #include "decode.h"
+#include "flow-hint.h"
 #include "flow-row.h"
 #include "flow-table.h"
 #include "report-read.h"
@@ -1624,6 +1625,42 @@ take_rows(struct ui *u)
 	}
 }
 
+/* --open: service hints from the files' first bytes, up to this many
+ * connections (two small reads each). */
+#define OPEN_HINT_MAX	200000
+
+/* The hint of an --open row from the first bytes of its files (their
+ * names are in the model already). */
+static void
+open_hint(struct ui *u, struct flow_row *r)
+{
+	char h[2][FLOW_ROW_HINT];
+	uint8_t buf[2048];
+	const char *path;
+	ssize_t got;
+	int d, fd, side;
+
+	for (d = 0; d < 2; d++) {
+		h[d][0] = '\0';
+		path = ui_model_path(&u->m, (uint32_t)r->id, d);
+		if (path == NULL ||
+		    (fd = ui_conn_open_file(u->env.dirfd, path)) == -1)
+			continue;
+		got = pread(fd, buf, sizeof buf, 0);
+		close(fd);
+		if (got <= 0)
+			continue;
+		side = d == r->client;
+		flow_hint(buf, (size_t)got, side, d == 0 ? r->key.pa :
+		    r->key.pb, d == 0 ? r->key.pb : r->key.pa, h[d],
+		    sizeof h[d]);
+	}
+	flow_hint_merge(h[r->client], h[r->client ^ 1], r->hint,
+	    sizeof r->hint);
+	if (r->hint[0] != '\0')
+		r->hint_dir = FLOW_ROW_HINT_BOTH;
+}
+
 /*
  * --open DIR: rows from DIR/report.xml (flowscope's or tcpflow's), files
  * read from DIR.  Names come through report_read_stream_path() (relative,
@@ -1710,6 +1747,8 @@ ui_open_dir(struct ui *u)
 		}
 		if (r->first_ns == UINT64_MAX)
 			r->first_ns = 0;
+		if (rd->nconns <= OPEN_HINT_MAX)
+			open_hint(u, r);
 		n++;
 	}
 	ui_model_apply(&u->m, items, n);
