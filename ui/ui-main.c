@@ -572,6 +572,13 @@ draw_header(struct ui *u)
 		p = strrchr(p, '/') + 1;
 	snprintf(src, sizeof src, "%.40s", p);
 	fmt_bytes(st->wire_bytes, b1, sizeof b1);
+	if (u->pipe == NULL) {
+		/* --open: what the report lists, no capture. */
+		snprintf(line, sizeof line, "%s  %llu conns from report.xml  "
+		    "loaded", src, (unsigned long long)st->conns_total);
+		put_str(0, 0, COLS, line);
+		goto second;
+	}
 	n = snprintf(line, sizeof line, "%s  %llu pkts %sB  %llu conns "
 	    "(%llu open)  %02llu:%02llu  ", src, (unsigned long long)
 	    st->packets, b1, (unsigned long long)st->conns_total,
@@ -594,6 +601,7 @@ draw_header(struct ui *u)
 		snprintf(line + n, sizeof line - (size_t)n, "%s", st->done ?
 		    "loaded" : u->o->follow ? "following" : "reading");
 	put_str(0, 0, COLS, line);
+second:
 	n = 0;
 	line[0] = '\0';
 	if (st->live)
