@@ -865,8 +865,7 @@ hint_level(const struct ui_row *rows, struct hpair *p, struct hpair *tmp,
 		hint_insertion(rows, p, n, desc);
 		return;
 	}
-	if (at > 0)
-		hint_keys(rows, p, n, at, desc);
+	hint_keys(rows, p, n, at, desc);
 	hint_radix(p, tmp, n, 0);
 	if (at + 16 >= ROW_HINT_LEN)
 		return;
@@ -884,7 +883,7 @@ static void
 sort_hint_msd(const struct ui_row *rows, uint32_t *idx, size_t n, bool desc)
 {
 	struct hpair	*p, *tmp;
-	size_t		 i;
+	size_t		 i, lcp;
 
 	p = xreallocarray(NULL, n, sizeof *p);
 	tmp = xreallocarray(NULL, n, sizeof *tmp);
@@ -898,8 +897,24 @@ sort_hint_msd(const struct ui_row *rows, uint32_t *idx, size_t n, bool desc)
 		continue;
 	if (i < n)
 		hint_radix(p, tmp, n, 8);	/* by k1: the id */
-	hint_keys(rows, p, n, 0, desc);
-	hint_level(rows, p, tmp, n, 0, desc);
+	/*
+	 * Skip what every hint shares ("http get host/path/"): the 16 bytes
+	 * read in the sequential pass then tell the rows apart, and the
+	 * scattered reads of a second level are rarely needed.
+	 */
+	lcp = ROW_HINT_LEN;
+	for (i = 1; i < n && lcp > 0; i++) {
+		const char *a = rows[p[0].v].hint, *b = rows[p[i].v].hint;
+		size_t j;
+
+		for (j = 0; j < lcp && lower(a[j]) == lower(b[j]) &&
+		    a[j] != '\0'; j++)
+			continue;
+		lcp = j;
+	}
+	if (lcp == ROW_HINT_LEN)
+		lcp = 0;
+	hint_level(rows, p, tmp, n, lcp, desc);
 	for (i = 0; i < n; i++)
 		idx[i] = p[i].v;
 	free(p);
