@@ -616,5 +616,26 @@ t_open_hostile()
 }
 ui_check "--open DIR: ../, a symlink and a symlinked directory in report.xml never read outside DIR" t_open_hostile
 
+# --- 13. e: the netviz picture of what is shown (issue 4) -----------------
+
+t_export()
+{
+	local png
+	ui_start "$bin" --tui -r "$sample"
+	loaded && ui_keys / && ui_type 49285 && ui_keys Enter &&
+	wait_for "shown 1/6" && ui_keys e &&
+	wait_for "^Picture of 1 connections: " 20 || return 1
+	png=$(ui_screen | sed -n 's/^Picture of 1 connections: //p' | head -n 1)
+	png=${png%% *}
+	case $png in /*) ;; *) png=$ui_dir/$png ;; esac
+	if ! head -c 8 "$png" 2>/dev/null | od -An -tx1 | grep -q '89 50 4e 47'
+	then
+		ui_why="no PNG at $png"
+		return 1
+	fi
+	ui_keys q && ended_clean 0
+}
+ui_check "e draws a netviz PNG of the filtered connections and says where" t_export
+
 tap_done
 exit 0
