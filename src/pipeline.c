@@ -91,6 +91,7 @@ struct pipeline {
 	char			*ui_spool;	/* run log (and streams
 						   without -o) */
 	int			 runlog_fd;
+	uint64_t		 live_bytes;	/* written to live_dump */
 	struct capture_dump	*live_dump;	/* live UI: every packet, for
 						   saving pcaps */
 	char			*live_pcap;
@@ -107,6 +108,8 @@ struct pipeline {
 #define PIPELINE_FLUSH_MS	1000
 #define PIPELINE_UI_FLUSH_MS	100
 #define PIPELINE_PUBLISH_MS	50	/* UI rows and status */
+/* Packets kept for saving pcaps during a live capture (the spool). */
+#define PIPELINE_LIVE_PCAP_MAX	(2ull << 30)
 
 static netviz_draw_fn pipeline_draw;	/* set by the program (render/) */
 
@@ -788,8 +791,17 @@ pipeline_run(struct pipeline *b)
 			} else
 				track_segment(b->track, &m);
 		}
-		if (b->live_dump != NULL)
-			capture_dump_write(b->live_dump, &rec);
+		if (b->live_dump != NULL) {
+			/* Bounded: the spool may be on a tmpfs. */
+			b->live_bytes += 16 + (uint64_t)rec.caplen;
+			if (b->live_bytes <= PIPELINE_LIVE_PCAP_MAX)
+				capture_dump_write(b->live_dump, &rec);
+			else if (!b->status.live_pcap_full) {
+				pthread_mutex_lock(&b->st_mtx);
+				b->status.live_pcap_full = true;
+				pthread_mutex_unlock(&b->st_mtx);
+			}
+		}
 		if (b->dump != NULL && (dr == DECODE_NOT_TCP ||
 		    dr == DECODE_INVALID || dr == DECODE_TRUNCATED))
 			capture_dump_write(b->dump, &rec);

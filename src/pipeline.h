@@ -37,6 +37,7 @@ struct pipeline_status {
 	bool		 live;
 	bool		 done;		/* input ended or stopped */
 	bool		 failed;	/* an input or output error (error[]) */
+	bool		 live_pcap_full;	/* packets no longer kept (2 GiB) */
 	char		 error[256];	/* the first error, one line */
 };
 

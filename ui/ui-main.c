@@ -605,8 +605,9 @@ second:
 	n = 0;
 	line[0] = '\0';
 	if (st->live)
-		n += snprintf(line + n, sizeof line - (size_t)n, "drops %llu  ",
-		    (unsigned long long)st->kernel_drop);
+		n += snprintf(line + n, sizeof line - (size_t)n, "drops %llu  %s",
+		    (unsigned long long)st->kernel_drop, st->live_pcap_full ?
+		    "pcap kept: first 2 GiB  " : "");
 	if (st->malformed > 0)
 		n += snprintf(line + n, sizeof line - (size_t)n,
 		    "malformed %llu  ", (unsigned long long)st->malformed);
