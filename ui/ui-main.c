@@ -1049,6 +1049,7 @@ save_start(struct ui *u)
 		strftime(def, sizeof def, "./flowscope-%Y%m%d-%H%M%S", &tm);
 	}
 	ui_prompt_start(&u->prompt, " Directory: ", def);
+	u->msg[0] = '\0';	/* a new action: the last result is read */
 	u->pk = PK_SAVE;
 	u->help_from = u->screen;
 	u->screen = SCR_SAVE;
@@ -1349,6 +1350,7 @@ list_action(struct ui *u, int a)
 		snprintf(u->filter_before, sizeof u->filter_before, "%s",
 		    m->filter_text);
 		ui_prompt_start(&u->prompt, "filter: ", m->filter_text);
+		u->msg[0] = '\0';
 		u->pk = PK_FILTER;
 		break;
 	case LA_CLEAR_FILTER:

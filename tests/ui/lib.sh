@@ -114,7 +114,8 @@ ui_screen_e()
 }
 
 # Volatile parts to X: the elapsed clock, rates, ETA, the scratch
-# directory, dates in default save names, spool paths.
+# directory, dates in default save names, spool paths, the size of a save
+# (its report.xml holds the command line, so the binary's path).
 ui_mask()
 {
 	sed -E \
@@ -124,6 +125,7 @@ ui_mask()
 	    -e 's/ETA [0-9.]+s/ETA Ns/g' \
 	    -e 's/[0-9.]+[KMGTPE]?\/s/N\/s/g' \
 	    -e 's/flowscope-[0-9]{8}-[0-9]{6}/flowscope-YYYYMMDD-HHMMSS/g' \
+	    -e 's/(files, )[0-9.]+ [KMG]?B/\1N B/' \
 	    -e 's|/tmp/flowscope[-.][A-Za-z0-9._-]*|SPOOL|g'
 }
 
