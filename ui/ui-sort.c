@@ -734,22 +734,48 @@ struct hpair {
 	uint32_t	 v;
 };
 
-/* 16 case-folded bytes of hint h from at (NUL and beyond: zeros). */
+/* ASCII upper case to lower case in 8 bytes at once (other bytes kept). */
+static inline uint64_t
+fold8(uint64_t x)
+{
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL;	/* >= 'A' */
+	uint64_t gt_z = low7 + 0x2525252525252525ULL;	/* > 'Z' */
+	uint64_t up = (ge_a ^ gt_z) & ~x & 0x8080808080808080ULL;
+
+	return (x | up >> 2);
+}
+
+/* 16 case-folded bytes of hint h from at (NUL and beyond: zeros), as
+ * two big-endian words so integer order is byte order. */
 static void
 hint_key16(const char *h, size_t at, uint64_t *k0, uint64_t *k1)
 {
-	uint64_t	 k[2] = { 0, 0 };
-	size_t		 i;
-	unsigned char	 c = 1;
+	unsigned char	 b[16];
+	const char	*nul;
+	size_t		 have = at < ROW_HINT_LEN ? ROW_HINT_LEN - at : 0;
+	uint64_t	 w[2];
 
-	for (i = 0; i < 16; i++) {
-		if (c != 0)
-			c = at + i < ROW_HINT_LEN ?
-			    (unsigned char)lower(h[at + i]) : 0;
-		k[i / 8] = k[i / 8] << 8 | c;
+	if (have > 16)
+		have = 16;
+	memset(b, 0, sizeof b);
+	memcpy(b, h + at, have);
+	if ((nul = memchr(h, '\0', at + have)) != NULL) {
+		size_t z = (size_t)(nul - h);
+
+		if (z < at)
+			memset(b, 0, sizeof b);
+		else
+			memset(b + (z - at), 0, 16 - (z - at));
 	}
-	*k0 = k[0];
-	*k1 = k[1];
+	memcpy(w, b, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	*k0 = fold8(w[0]);
+	*k1 = fold8(w[1]);
+#else
+	*k0 = __builtin_bswap64(fold8(w[0]));
+	*k1 = __builtin_bswap64(fold8(w[1]));
+#endif
 }
 
 static void
@@ -883,19 +909,52 @@ static void
 sort_hint_msd(const struct ui_row *rows, uint32_t *idx, size_t n, bool desc)
 {
 	struct hpair	*p, *tmp;
-	size_t		 i, lcp;
+	uint64_t	*bits;
+	uint32_t	 maxv;
+	size_t		 i, k, w, lcp;
+	bool		 by_id = true;
 
 	p = xreallocarray(NULL, n, sizeof *p);
 	tmp = xreallocarray(NULL, n, sizeof *tmp);
-	/* Id order first, so the first keys are read sequentially. */
-	for (i = 0; i < n; i++) {
-		p[i].v = idx[i];
-		p[i].k0 = 0;
-		p[i].k1 = rows[idx[i]].id;
+	/*
+	 * Rows in memory order first (a bitmap of the index: no scattered
+	 * reads), which is id order when ids grow with the row number, as
+	 * in the UI's model; otherwise a radix by id.  Either way the first
+	 * keys are then read sequentially.
+	 */
+	maxv = 0;
+	for (i = 0; i < n; i++)
+		maxv = idx[i] > maxv ? idx[i] : maxv;
+	bits = xcalloc((size_t)maxv / 64 + 1, sizeof *bits);
+	for (i = 0; i < n; i++)
+		bits[idx[i] / 64] |= 1ull << (idx[i] % 64);
+	for (w = 0, k = 0; w <= maxv / 64; w++) {
+		uint64_t b = bits[w];
+
+		while (b != 0) {
+			uint32_t v = (uint32_t)(w * 64 +
+			    (size_t)__builtin_ctzll(b));
+
+			b &= b - 1;
+			p[k].v = v;
+			p[k].k0 = 0;
+			p[k].k1 = rows[v].id;
+			if (k > 0 && p[k].k1 <= p[k - 1].k1)
+				by_id = false;
+			k++;
+		}
 	}
-	for (i = 1; i < n && p[i - 1].k1 < p[i].k1; i++)
-		continue;
-	if (i < n)
+	free(bits);
+	if (k != n) {
+		/* The index repeats a row: keep its entries as given. */
+		for (i = 0; i < n; i++) {
+			p[i].v = idx[i];
+			p[i].k0 = 0;
+			p[i].k1 = rows[idx[i]].id;
+		}
+		by_id = false;
+	}
+	if (!by_id)
 		hint_radix(p, tmp, n, 8);	/* by k1: the id */
 	/*
 	 * Skip what every hint shares ("http get host/path/"): the 16 bytes
