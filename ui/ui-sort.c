@@ -746,36 +746,91 @@ fold8(uint64_t x)
 	return (x | up >> 2);
 }
 
-/* 16 case-folded bytes of hint h from at (NUL and beyond: zeros), as
- * two big-endian words so integer order is byte order. */
+/* Eight bytes of s (any alignment), in memory order. */
+static inline uint64_t
+load8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof w);
+	return (w);
+}
+
+/* 0x80 in each byte of w that is zero (the classic SWAR test). */
+static inline uint64_t
+zero_bytes(uint64_t w)
+{
+	return ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL);
+}
+
+/* Index (0-7, memory order) of the first byte flagged by 0x80 in m. */
+static inline unsigned int
+first_flag(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ((unsigned int)__builtin_clzll(m) / 8);
+#else
+	return ((unsigned int)__builtin_ctzll(m) / 8);
+#endif
+}
+
+/* Word w with every byte from the first zero on cleared. */
+static inline uint64_t
+cut_at_zero(uint64_t w)
+{
+	uint64_t z = zero_bytes(w);
+	unsigned int k;
+
+	if (z == 0)
+		return (w);
+	k = first_flag(z);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (k == 0 ? 0 : w & ~(~0ULL >> (8 * k)));
+#else
+	return (k == 0 ? 0 : w & (~0ULL >> (64 - 8 * k)));
+#endif
+}
+
+/* A word in big-endian order, so integer order is byte order. */
+static inline uint64_t
+be_word(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (w);
+#else
+	return (__builtin_bswap64(w));
+#endif
+}
+
+/*
+ * 16 case-folded bytes of hint h from at (NUL and beyond: zeros), as two
+ * big-endian words.  h has no NUL before at (at is 0, or the rows of a
+ * run share the 16-byte blocks before it, none ended), so only the window
+ * is looked at.
+ */
 static void
 hint_key16(const char *h, size_t at, uint64_t *k0, uint64_t *k1)
 {
-	unsigned char	 b[16];
-	const char	*nul;
+	char		 b[16];
 	size_t		 have = at < ROW_HINT_LEN ? ROW_HINT_LEN - at : 0;
-	uint64_t	 w[2];
+	uint64_t	 w0, w1;
 
-	if (have > 16)
-		have = 16;
-	memset(b, 0, sizeof b);
-	memcpy(b, h + at, have);
-	if ((nul = memchr(h, '\0', at + have)) != NULL) {
-		size_t z = (size_t)(nul - h);
-
-		if (z < at)
-			memset(b, 0, sizeof b);
-		else
-			memset(b + (z - at), 0, 16 - (z - at));
+	if (have >= 16) {
+		w0 = load8(h + at);
+		w1 = load8(h + at + 8);
+	} else {
+		memset(b, 0, sizeof b);
+		memcpy(b, h + at, have);
+		w0 = load8(b);
+		w1 = load8(b + 8);
 	}
-	memcpy(w, b, sizeof w);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	*k0 = fold8(w[0]);
-	*k1 = fold8(w[1]);
-#else
-	*k0 = __builtin_bswap64(fold8(w[0]));
-	*k1 = __builtin_bswap64(fold8(w[1]));
-#endif
+	if (zero_bytes(w0) != 0) {
+		w0 = cut_at_zero(w0);
+		w1 = 0;
+	} else
+		w1 = cut_at_zero(w1);
+	*k0 = be_word(fold8(w0));
+	*k1 = be_word(fold8(w1));
 }
 
 static void
@@ -911,7 +966,7 @@ sort_hint_msd(const struct ui_row *rows, uint32_t *idx, size_t n, bool desc)
 	struct hpair	*p, *tmp;
 	uint64_t	*bits;
 	uint32_t	 maxv;
-	size_t		 i, k, w, lcp;
+	size_t		 i, k, w;
 	bool		 by_id = true;
 
 	p = xreallocarray(NULL, n, sizeof *p);
@@ -956,24 +1011,7 @@ sort_hint_msd(const struct ui_row *rows, uint32_t *idx, size_t n, bool desc)
 	}
 	if (!by_id)
 		hint_radix(p, tmp, n, 8);	/* by k1: the id */
-	/*
-	 * Skip what every hint shares ("http get host/path/"): the 16 bytes
-	 * read in the sequential pass then tell the rows apart, and the
-	 * scattered reads of a second level are rarely needed.
-	 */
-	lcp = ROW_HINT_LEN;
-	for (i = 1; i < n && lcp > 0; i++) {
-		const char *a = rows[p[0].v].hint, *b = rows[p[i].v].hint;
-		size_t j;
-
-		for (j = 0; j < lcp && lower(a[j]) == lower(b[j]) &&
-		    a[j] != '\0'; j++)
-			continue;
-		lcp = j;
-	}
-	if (lcp == ROW_HINT_LEN)
-		lcp = 0;
-	hint_level(rows, p, tmp, n, lcp, desc);
+	hint_level(rows, p, tmp, n, 0, desc);
 	for (i = 0; i < n; i++)
 		idx[i] = p[i].v;
 	free(p);
