@@ -196,6 +196,7 @@ ui_model_apply(struct ui_model *m, const union flow_row_item *items,
 		m->changes++;
 		if (is_new) {
 			r->born_tick = m->tick + 1;
+			m->nborn++;
 			/* Appended at once when it sorts last and matches. */
 			if (!m->stale && appended_in_order &&
 			    m->sort_col == COL_ID && !m->sort_desc &&
@@ -224,13 +225,20 @@ ui_model_rebuild(struct ui_model *m, bool force, uint64_t now_ms)
 	    MODEL_REBUILD_MS))
 		return;
 	t0 = mono_us();
-	for (i = 0; i < m->nrows; i++) {
-		const struct ui_row *r = &m->rows[i];
+	if (m->nborn == m->nrows && ui_filter_is_empty(m->filter)) {
+		/* Every row, no filter: the view needs no row read. */
+		for (i = 0; i < m->nrows; i++)
+			m->view[i] = (uint32_t)i;
+		k = m->nrows;
+	} else {
+		for (i = 0; i < m->nrows; i++) {
+			const struct ui_row *r = &m->rows[i];
 
-		if (r->born_tick == 0)
-			continue;	/* an id not heard of yet */
-		if (ui_filter_match(m->filter, r))
-			m->view[k++] = (uint32_t)i;
+			if (r->born_tick == 0)
+				continue;	/* an id not heard of yet */
+			if (ui_filter_match(m->filter, r))
+				m->view[k++] = (uint32_t)i;
+		}
 	}
 	m->nview = k;
 	if (m->sort_col != COL_ID || m->sort_desc)

@@ -26,6 +26,7 @@
 struct ui_model {
 	struct ui_row	*rows;
 	size_t		 nrows;		/* highest id + 1 */
+	size_t		 nborn;		/* rows heard of (born_tick set) */
 	size_t		 cap;
 	uint32_t	*view;		/* row ids, filtered and sorted */
 	size_t		 nview;
