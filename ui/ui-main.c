@@ -848,11 +848,34 @@ draw_help(struct ui *u)
 				if (k >= sizeof names)
 					break;
 			}
-			if (line++ < u->help_top || y >= rows)
-				continue;
-			snprintf(buf, sizeof buf, "  %-14.14s %s", names,
-			    tabs[t][i].help);
-			put_str(y++, 0, COLS, buf);
+			/* Long help wraps under itself, at a space. */
+			{
+				const char *h = tabs[t][i].help;
+				int room = COLS - 17 > 20 ? COLS - 17 : 20;
+				bool first = true;
+
+				while (*h != '\0') {
+					int len = (int)strlen(h), cut = len;
+
+					if (len > room) {
+						for (cut = room; cut > 0 &&
+						    h[cut] != ' '; cut--)
+							continue;
+						if (cut == 0)
+							cut = room;
+					}
+					if (line++ >= u->help_top && y < rows) {
+						snprintf(buf, sizeof buf,
+						    "  %-14.14s %.*s", first ?
+						    names : "", cut, h);
+						put_str(y++, 0, COLS, buf);
+					}
+					first = false;
+					h += cut;
+					while (*h == ' ')
+						h++;
+				}
+			}
 		}
 	}
 	for (i = 0; help_more[i] != NULL; i++) {
