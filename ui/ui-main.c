@@ -38,18 +38,15 @@
 #include <curses.h>
 
 #include "chan.h"
-#include "decode.h"
-#include "flow-hint.h"
 #include "flow-row.h"
-#include "flow-table.h"
-#include "report-read.h"
 #include "store.h"
 #include "log.h"
-#include "netviz-stats.h"
 #include "pipeline.h"
 #include "ui-conn.h"
+#include "ui-export.h"
 #include "ui-keys.h"
 #include "ui-model.h"
+#include "ui-open.h"
 #include "ui-pager.h"
 #include "ui-prompt.h"
 #include "ui-save.h"
@@ -1208,89 +1205,23 @@ save_run(struct ui *u)
 	u->msg_until = UINT64_MAX;
 }
 
-/* A name for a new file: base + suffix, or base-1 + suffix... */
-static void
-fresh_name(char *buf, size_t len, const char *base, const char *suffix)
-{
-	int i;
-
-	snprintf(buf, len, "%s%s", base, suffix);
-	for (i = 1; access(buf, F_OK) == 0 && i < 1000; i++)
-		snprintf(buf, len, "%s-%d%s", base, i, suffix);
-}
-
 /* e: the netviz picture of the marked connections, or of the view. */
 static void
 export_netviz(struct ui *u)
 {
-	struct ui_model *m = &u->m;
-	netviz_draw_fn draw = pipeline_netviz_draw();
-	struct netviz_stats *nv;
-	struct netviz_run run;
-	char base[PATH_MAX], path[PATH_MAX + 16], input[512], err[512];
-	time_t now = time(NULL);
-	struct tm tm;
-	size_t i, n = 0;
+	struct ui_export_run run;
+	char msg[PATH_MAX + 128];
+	int rv;
 
-	if (draw == NULL) {
-		ui_message(u, true, "This build draws no pictures");
-		return;
-	}
-	nv = netviz_stats_new();
 	memset(&run, 0, sizeof run);
-	for (i = 0; i < (m->nmarked > 0 ? m->nrows : m->nview); i++) {
-		uint32_t id = m->nmarked > 0 ? (uint32_t)i : m->view[i];
-		const struct ui_row *r = &m->rows[id];
-		struct netviz_conn c;
-		int cd = r->client, sd = r->client ^ 1;
-
-		if (r->born_tick == 0 || (m->nmarked > 0 &&
-		    !ui_model_marked(m, id)))
-			continue;
-		memset(&c, 0, sizeof c);
-		c.af = r->key.af;
-		memcpy(c.cli, cd == 0 ? r->key.a : r->key.b, 16);
-		memcpy(c.srv, cd == 0 ? r->key.b : r->key.a, 16);
-		c.cport = cd == 0 ? r->key.pa : r->key.pb;
-		c.sport = cd == 0 ? r->key.pb : r->key.pa;
-		c.first_ns = r->first_ns;
-		c.last_ns = r->last_ns;
-		/* Frame bytes are not kept per row: payload plus headers. */
-		c.payload[NETVIZ_C2S] = r->bytes[cd];
-		c.payload[NETVIZ_S2C] = r->bytes[sd];
-		c.packets[NETVIZ_C2S] = r->packets[cd];
-		c.packets[NETVIZ_S2C] = r->packets[sd];
-		c.bytes[NETVIZ_C2S] = r->bytes[cd] + 54ull * r->packets[cd];
-		c.bytes[NETVIZ_S2C] = r->bytes[sd] + 54ull * r->packets[sd];
-		c.holes = (r->flags & ROW_HOLES) ? 1 : 0;
-		if (c.af == FS_AF_INET6)
-			run.bytes_ipv6 += c.bytes[0] + c.bytes[1];
-		else
-			run.bytes_ipv4 += c.bytes[0] + c.bytes[1];
-		netviz_stats_conn(nv, &c, true);
-		n++;
-	}
-	snprintf(input, sizeof input, "%s (%zu connections%s%s%s)",
-	    ui_source(u), n, m->nmarked > 0 ? ", marked" : "",
-	    m->nmarked == 0 && m->filter_text[0] != '\0' ? ", filter: " : "",
-	    m->nmarked == 0 ? m->filter_text : "");
-	run.input = input;
+	run.source = ui_source(u);
+	run.outdir = u->o->outdir_set ? u->o->outdir : NULL;
 	run.live = u->st.live;
 	run.drops = u->st.kernel_drop;
 	run.malformed = u->st.malformed;
-	netviz_stats_run(nv, &run);
-	localtime_r(&now, &tm);
-	if (u->o->outdir_set)
-		snprintf(base, sizeof base, "%s/netviz", u->o->outdir);
-	else
-		strftime(base, sizeof base, "./flowscope-netviz-%Y%m%d-%H%M%S",
-		    &tm);
-	fresh_name(path, sizeof path, base, ".png");
-	if (netviz_stats_draw(nv, draw, path, err, sizeof err) == -1)
-		ui_message(u, true, "Picture failed: %s", err);
-	else
-		ui_message(u, false, "Picture of %zu connections: %s", n, path);
-	netviz_stats_free(nv);
+	rv = ui_export_netviz(&u->m, &run, pipeline_netviz_draw(), msg,
+	    sizeof msg);
+	ui_message(u, rv == -1, "%s", msg);
 }
 
 /* Apply the prompt's filter; false (and, when final, a message) if it
@@ -1659,139 +1590,24 @@ take_rows(struct ui *u)
 	}
 }
 
-/* --open: service hints from the files' first bytes, up to this many
- * connections (two small reads each). */
-#define OPEN_HINT_MAX	200000
-
-/* The hint of an --open row from the first bytes of its files (their
- * names are in the model already). */
-static void
-open_hint(struct ui *u, struct flow_row *r)
-{
-	char h[2][FLOW_ROW_HINT];
-	uint8_t buf[2048];
-	const char *path;
-	ssize_t got;
-	int d, fd, side;
-
-	for (d = 0; d < 2; d++) {
-		h[d][0] = '\0';
-		path = ui_model_path(&u->m, (uint32_t)r->id, d);
-		if (path == NULL ||
-		    (fd = ui_conn_open_file(u->env.dirfd, path)) == -1)
-			continue;
-		got = pread(fd, buf, sizeof buf, 0);
-		close(fd);
-		if (got <= 0)
-			continue;
-		side = d == r->client;
-		flow_hint(buf, (size_t)got, side, d == 0 ? r->key.pa :
-		    r->key.pb, d == 0 ? r->key.pb : r->key.pa, h[d],
-		    sizeof h[d]);
-	}
-	flow_hint_merge(h[r->client], h[r->client ^ 1], r->hint,
-	    sizeof r->hint);
-	if (r->hint[0] != '\0')
-		r->hint_dir = FLOW_ROW_HINT_BOTH;
-}
-
-/*
- * --open DIR: rows from DIR/report.xml (flowscope's or tcpflow's), files
- * read from DIR.  Names come through report_read_stream_path() (relative,
- * no "..") and are opened beneath DIR without following symlinks.
- */
+/* --open DIR: the rows of DIR/report.xml (ui-open.c), no capture. */
 static int
 ui_open_dir(struct ui *u)
 {
-	struct report_data *rd = NULL;
-	union flow_row_item *items;
-	char path[PATH_MAX], err[1024], rel[FLOW_ROW_PATH];
-	size_t i, n = 0;
-	int d;
+	char err[256];
+	size_t n;
 
-	snprintf(path, sizeof path, "%s/report.xml", u->o->open_dir);
-	if (report_read(path, &rd, err, sizeof err) == -1) {
-		if (rd == NULL) {
-			log_warnx("%s", err);
-			return (-1);
-		}
-		/* Whatever was readable, and say where it stopped. */
-		snprintf(u->st.error, sizeof u->st.error, "%.250s", err);
+	if (ui_open_load(&u->m, u->o->open_dir, &u->env.dirfd, &n, err,
+	    sizeof err) == -1)
+		return (-1);
+	if (err[0] != '\0') {
+		/* Whatever was readable, and where the report stopped. */
+		snprintf(u->st.error, sizeof u->st.error, "%s", err);
 		u->st.failed = true;
 	}
-	u->env.dirfd = open(u->o->open_dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
-	if (u->env.dirfd == -1) {
-		log_warn("%s", u->o->open_dir);
-		report_data_free(rd);
-		return (-1);
-	}
-	items = xreallocarray(NULL, rd->nconns * 3 + 1, sizeof *items);
-	for (i = 0; i < rd->nconns; i++) {
-		const struct report_conn *rc = &rd->conns[i];
-		const struct report_flow *cf = rc->dir[0] >= 0 ?
-		    &rd->flows[rc->dir[0]] : &rd->flows[rc->dir[1]];
-		struct flow_row *r = &items[n].row;
-		struct flow_key k;
-		int cdir;
-
-		if (cf->af != 4 && cf->af != 6)
-			continue;
-		memset(&items[n], 0, sizeof items[n]);
-		/* cf is the client's flow unless only the server's exists. */
-		cdir = flow_key_make(&k, cf->af, cf->src, cf->sport, cf->dst,
-		    cf->dport, false, 0);
-		if (rc->dir[0] < 0)
-			cdir ^= 1;
-		r->type = FLOW_ROW_UPDATE;
-		r->id = i;
-		r->key = k;
-		r->client = (uint8_t)cdir;
-		r->state = FLOW_ROW_CLOSED;
-		r->hint_dir = 0xff;
-		r->first_ns = UINT64_MAX;
-		for (d = 0; d < 2; d++) {
-			const struct report_flow *f;
-			int core = d == 0 ? cdir : cdir ^ 1;
-
-			if (rc->dir[d] < 0)
-				continue;
-			f = &rd->flows[rc->dir[d]];
-			r->bytes[core] = f->filesize;
-			r->avail[core] = f->filesize;
-			r->packets[core] = f->packets;
-			if (f->first_ns < r->first_ns)
-				r->first_ns = f->first_ns;
-			if (f->last_ns > r->last_ns)
-				r->last_ns = f->last_ns;
-			if (f->holes > 0)
-				r->flags |= FLOW_ROW_HOLES;
-			if (f->filename != NULL && report_read_stream_path(
-			    f->filename, rel, sizeof rel) == 0) {
-				struct flow_row_file *ff = &items[n + 1].file;
-
-				/* The file item goes first: swap below. */
-				memset(ff, 0, sizeof *ff);
-				ff->type = FLOW_ROW_FILE;
-				ff->id = i;
-				ff->dir = (uint8_t)core;
-				memcpy(ff->path, rel, sizeof ff->path);
-				ui_model_apply(&u->m, &items[n + 1], 1);
-			}
-		}
-		if (r->first_ns == UINT64_MAX)
-			r->first_ns = 0;
-		if (rd->nconns <= OPEN_HINT_MAX)
-			open_hint(u, r);
-		n++;
-	}
-	ui_model_apply(&u->m, items, n);
 	ui_model_rebuild(&u->m, true, mono_ms());
-	free(items);
 	u->st.done = true;
 	u->st.conns_total = n;
-	u->st.packets = 0;
-	report_data_free(rd);
 	if ((u->open_spool = store_mkdtemp("flowscope")) != NULL)
 		u->env.spool = u->open_spool;
 	u->env.runlog_fd = -1;
