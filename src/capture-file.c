@@ -96,6 +96,8 @@ struct capture_file {
 	size_t		 in_pos;
 	bool		 in_eof;
 	bool		 follow;	/* wait at the end for more (tail -f) */
+	void		(*idle)(void *);	/* called while following waits */
+	void		*idle_arg;
 	bool		 gzip;		/* inflate in[] into out[] */
 	bool		 z_live;	/* zs initialised */
 	bool		 z_end;		/* last member ended */
@@ -226,6 +228,9 @@ cf_fill_raw(struct capture_file *f, char *err, size_t errlen)
 		/* Another program is still writing: wait for its bytes. */
 		while (n == 0 && (f->stop == NULL || atomic_load(f->stop) ==
 		    0)) {
+			/* Mid-record: what came before is shown meanwhile. */
+			if (f->idle != NULL)
+				f->idle(f->idle_arg);
 			poll(NULL, 0, 50);
 			n = read(f->fd, f->in, CF_INBUF);
 			if (n == -1 && errno != EINTR)
@@ -897,9 +902,12 @@ capture_file_set_stop(struct capture_file *f, const atomic_int *stop)
 }
 
 void
-capture_file_set_follow(struct capture_file *f, bool on)
+capture_file_set_follow(struct capture_file *f, bool on, void (*idle)(void *),
+    void *arg)
 {
 	f->follow = on;
+	f->idle = idle;
+	f->idle_arg = arg;
 }
 
 int

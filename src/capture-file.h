@@ -70,9 +70,10 @@ int			 capture_file_wait(struct capture_file *f, int timeout_ms);
  * interrupted by a signal end instead of being retried.  It must outlive f.
  */
 /* At the end of a regular file, wait for more instead of ending (a file
- * another program is still writing); stops when the stop flag is set. */
+ * another program is still writing); stops when the stop flag is set.
+ * idle(arg), if set, is called every 50 ms while a record is waited for. */
 void			 capture_file_set_follow(struct capture_file *f,
-			    bool on);
+			    bool on, void (*idle)(void *), void *arg);
 void			 capture_file_set_stop(struct capture_file *f,
 			    const atomic_int *stop);
 

@@ -58,6 +58,8 @@ struct capture_prog {
 struct capture {
 	bool			 live;
 	bool			 follow;	/* --follow: the last file */
+	void			(*idle)(void *);	/* while following */
+	void			*idle_arg;
 	char			*name;		/* interface, or NULL */
 
 	/* files */
@@ -431,7 +433,7 @@ capture_next_file(struct capture *c, struct capture_record *rec,
 			return (capture_fail(c, err, errlen));
 		capture_file_set_stop(c->file, &c->stop);
 		capture_file_set_follow(c->file, c->follow &&
-		    c->cur + 1 == c->npaths);
+		    c->cur + 1 == c->npaths, c->idle, c->idle_arg);
 	}
 }
 
@@ -517,11 +519,15 @@ capture_is_live(const struct capture *c)
 }
 
 void
-capture_set_follow(struct capture *c, bool on)
+capture_set_follow(struct capture *c, bool on, void (*idle)(void *),
+    void *arg)
 {
 	c->follow = on;
+	c->idle = idle;
+	c->idle_arg = arg;
 	if (!c->live && c->file != NULL)
-		capture_file_set_follow(c->file, on && c->cur + 1 == c->npaths);
+		capture_file_set_follow(c->file, on && c->cur + 1 == c->npaths,
+		    idle, arg);
 }
 
 void

@@ -78,8 +78,10 @@ const char	*capture_source_name(const struct capture *c);
 bool		 capture_is_live(const struct capture *c);
 
 /* Interrupt a blocked capture_next() from a signal handler or thread. */
-/* Files: at the end of the last one, wait for more (--follow). */
-void		 capture_set_follow(struct capture *c, bool on);
+/* Files: at the end of the last one, wait for more (--follow); idle(arg)
+ * is called every 50 ms while a record is waited for. */
+void		 capture_set_follow(struct capture *c, bool on,
+		    void (*idle)(void *), void *arg);
 
 void		 capture_breakloop(struct capture *c);
 

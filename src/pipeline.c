@@ -403,6 +403,22 @@ give_to(const struct passwd *pw, const char *path)
 		log_warn("-U %s: chown %s", pw->pw_name, path);
 }
 
+static void	 ui_publish(struct pipeline *, bool);
+
+/* --follow, waiting inside a record: write out and show what came so far. */
+static void
+follow_idle(void *arg)
+{
+	struct pipeline *b = arg;
+	char err[256];
+
+	store_flush_all(b->store);
+	if (b->report != NULL)
+		report_flush(b->report, err, sizeof err);
+	if (b->ui && b->track != NULL)
+		ui_publish(b, false);
+}
+
 static uint64_t
 mono_ms(void)
 {
@@ -453,7 +469,7 @@ batch_open(struct pipeline *b)
 		return (-1);
 	}
 	if (o->follow)
-		capture_set_follow(b->cap, true);
+		capture_set_follow(b->cap, true, follow_idle, b);
 	lt = capture_linktype(b->cap);
 	if (lt >= 0 && !decode_linktype_supported(lt)) {
 		log_warnx("%s: unsupported link type %d", capture_source_name(

@@ -637,5 +637,23 @@ t_export()
 }
 ui_check "e draws a netviz PNG of the filtered connections and says where" t_export
 
+# --- 14. --follow: a capture file still being written ---------------------
+
+t_follow_file()
+{
+	local f=$tmproot/growing.pcap
+	# The pcap header first, then the records in two halves.
+	head -c 24 "$sample" >"$f" || return 1
+	ui_start "$bin" --tui --follow -r "$f"
+	wait_for "following" || return 1
+	wait_for "^shown 0/0" || return 1
+	tail -c +25 "$sample" | head -c 9000 >>"$f"
+	wait_for "10\.0\.2\.15:49282 " 10 || return 1
+	tail -c +9025 "$sample" >>"$f"
+	wait_for "121 pkts" 10 && wait_for "6 conns" 10 || return 1
+	ui_keys q && ended_clean 0
+}
+ui_check "--follow: connections appear as the capture file grows" t_follow_file
+
 tap_done
 exit 0
