@@ -79,7 +79,10 @@ union flow_row_item {
 
 enum flow_run_kind {
 	FLOW_RUN_DATA = 0,	/* from off to the next record of dir */
-	FLOW_RUN_HOLE		/* [off, off + len) never arrived */
+	FLOW_RUN_HOLE,		/* [off, off + len) never arrived */
+	FLOW_RUN_RESET		/* dir's earlier records are superseded (late
+				   bytes filled a hole of a finished
+				   direction): its runs follow again */
 };
 
 /* A run record in the run log: 40 bytes, host byte order. */

@@ -90,6 +90,7 @@ struct flow_dir {
 	uint64_t	 last_ns;
 	uint64_t	 flow_id;
 	uint64_t	 row_contig;	/* UI rows: readable prefix last seen */
+	uint32_t	 row_nranges;	/* UI rows: ranges when last logged */
 	uint32_t	 count;		/* file name counter (c1, c2...) */
 	bool		 row_hinted;	/* UI rows: service hint taken */
 	uint8_t		 row_hint_tries;	/* UI rows: segments looked at */

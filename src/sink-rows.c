@@ -136,31 +136,15 @@ run_add(struct sink_rows *s, struct flow_conn *c, int dir, int kind,
 	c->row_last_dir = (uint8_t)dir;
 }
 
-/* New readable bytes start a run when the sender changed; a finished
- * direction logs its holes and the data after each. */
+/* Log d's holes, and the data after each, from stream offset cur on. */
 static void
-runs_update(struct sink_rows *s, struct flow_conn *c, int j)
+runs_log_ranges(struct sink_rows *s, struct flow_conn *c, int j, uint64_t cur)
 {
 	struct flow_dir *d = &c->dir[j];
 	const struct reasm_range *r;
-	uint64_t contig = reasm_contig(d), cur;
 	uint32_t n, i;
 
-	if (d->row_final)
-		return;
-	if (contig < d->row_contig)
-		d->row_contig = contig;		/* early data was put in front */
-	if (contig > d->row_contig) {
-		if (c->row_last_run == 0 || c->row_last_dir != j)
-			run_add(s, c, j, FLOW_RUN_DATA, d->row_contig, 0,
-			    d->last_ns);
-		d->row_contig = contig;
-	}
-	if (!d->closed)
-		return;
-	d->row_final = true;
 	r = reasm_ranges(d, &n);
-	cur = d->row_contig;
 	for (i = 0; i < n; i++) {
 		if (r[i].hi <= cur)
 			continue;
@@ -172,6 +156,39 @@ runs_update(struct sink_rows *s, struct flow_conn *c, int j)
 		cur = r[i].hi;
 	}
 	d->row_contig = cur;
+	d->row_nranges = n;
+}
+
+/* New readable bytes start a run when the sender changed; a finished
+ * direction logs its holes and the data after each, and again (after a
+ * RESET record) if late bytes change them. */
+static void
+runs_update(struct sink_rows *s, struct flow_conn *c, int j)
+{
+	struct flow_dir *d = &c->dir[j];
+	uint64_t contig = reasm_contig(d);
+	uint32_t n;
+
+	if (d->row_final) {
+		(void)reasm_ranges(d, &n);
+		if (n == d->row_nranges && reasm_length(d) == d->row_contig)
+			return;
+		run_add(s, c, j, FLOW_RUN_RESET, 0, 0, d->last_ns);
+		runs_log_ranges(s, c, j, 0);
+		return;
+	}
+	if (contig < d->row_contig)
+		d->row_contig = contig;		/* early data was put in front */
+	if (contig > d->row_contig) {
+		if (c->row_last_run == 0 || c->row_last_dir != j)
+			run_add(s, c, j, FLOW_RUN_DATA, d->row_contig, 0,
+			    d->last_ns);
+		d->row_contig = contig;
+	}
+	if (!d->closed)
+		return;
+	d->row_final = true;
+	runs_log_ranges(s, c, j, d->row_contig);
 }
 
 /* Segments of a direction looked at for a hint when the first ones only

@@ -200,7 +200,7 @@ static void
 build_runs(struct ui_conn *c)
 {
 	uint64_t avail[2], end;
-	size_t i, j;
+	size_t i, j, reset[2];
 	int pdir;
 
 	c->nruns = 0;
@@ -212,11 +212,18 @@ build_runs(struct ui_conn *c)
 		run_push(c, 1, RUN_DATA, 0, avail[1], 0);
 		return;
 	}
+	/* A RESET supersedes the earlier records of its direction. */
+	reset[0] = reset[1] = 0;
+	for (i = 0; i < c->nrecs; i++) {
+		if (c->recs[i].kind == FLOW_RUN_RESET)
+			reset[c->recs[i].pdir] = i + 1;
+	}
 	for (i = 0; i < c->nrecs; i++) {
 		const struct conn_rec *r = &c->recs[i];
 
 		pdir = r->pdir;
-		if (r->off >= avail[pdir])
+		if (i < reset[pdir] || r->kind == FLOW_RUN_RESET ||
+		    r->off >= avail[pdir])
 			continue;
 		if (r->kind == FLOW_RUN_HOLE) {
 			end = r->off + r->len;

@@ -11,10 +11,9 @@
  * direction must hold at least avail[] bytes when the row arrives, and no
  * row of a connection may follow its final one.
  *
- * One check shows a known limit of sink-rows.c and is reported as a skip
- * (todo_ok): a direction's hint is lost when the other direction's hint
- * is still unsent, and bytes that fill a logged hole after the direction
- * finished get no run record.
+ * Two checks found bugs, fixed since: both directions' hints within one
+ * publish interval, and bytes that fill a logged hole after the direction
+ * finished (a RESET record, then the direction again).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -101,7 +100,6 @@ static size_t	 read_runs(struct harness *, struct flow_run_rec **);
 static void	 fill(uint8_t *, size_t, uint8_t);
 static bool	 run_is(const struct flow_run_rec *, size_t, uint64_t, int,
 		    int, uint64_t, uint64_t, uint64_t, const char *);
-static void	 todo_ok(bool, const char *, const char *);
 static void	 test_reqresp(void);
 static void	 test_hints(void);
 static void	 test_durable(void);
@@ -450,22 +448,6 @@ run_is(const struct flow_run_rec *r, size_t n, uint64_t idx, int dir,
 	return (false);
 }
 
-/*
- * A check that fails because of a known bug in sink-rows.c: reported as a
- * skip with the reason, so the suite stays green until it is fixed; a
- * diagnostic says when it passes again.
- */
-static void
-todo_ok(bool cond, const char *why, const char *name)
-{
-	if (cond) {
-		tap_ok(true, "%s", name);
-		tap_diag("TODO check passes now: %s", why);
-		return;
-	}
-	tap_skip(why, "TODO %s", name);
-}
-
 /* 1. A request and its response, FIN both ways. */
 static void
 test_reqresp(void)
@@ -765,13 +747,9 @@ test_late_fill(void)
 	}
 	free(runs);
 	tap_ok(hole_at != 0, "late: the HOLE record was logged at the RST");
-	/*
-	 * BUG (sink-rows.c, runs_update): once a direction is row_final,
-	 * late bytes are never logged, so the pager keeps showing
-	 * [100,200) as never arrived while the row counts them readable.
-	 */
-	todo_ok(data_after != 0, "sink-rows logs nothing for bytes that "
-	    "fill a logged hole after the direction finished",
+	/* A RESET record, then the direction again: the late bytes are a
+	 * DATA record newer than the HOLE. */
+	tap_ok(data_after != 0,
 	    "late: a DATA record newer than the HOLE covers the late bytes");
 	h_end(&h, "late");
 	free(h.seen);
