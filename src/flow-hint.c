@@ -26,7 +26,9 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "decode.h"
 #include "escape.h"
+#include "flow-name.h"
 
 #define HINT_SCAN	2048	/* bytes a text recogniser looks at */
 #define HINT_LINES	32	/* header lines searched for Host: */
@@ -162,19 +164,6 @@ hb_uint(struct hint_buf *b, unsigned long v)
 		v /= 10;
 	} while (v > 0 && i > 0);
 	hb_str(b, tmp + i);
-}
-
-/* Lower-case hex without leading zeros. */
-static void
-hb_hex(struct hint_buf *b, unsigned v)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	int			 sh;
-
-	for (sh = 12; sh > 0 && ((v >> sh) & 0xf) == 0; sh -= 4)
-		;
-	for (; sh >= 0; sh -= 4)
-		hb_putc(b, hex[(v >> sh) & 0xf]);
 }
 
 /* Drop trailing spaces (a cut may end on one) and return the length. */
@@ -1161,33 +1150,18 @@ hb_ipv4(struct hint_buf *b, const struct cursor *c, size_t off)
 	}
 }
 
-/* RFC 5952 text: the longest run of two or more zero groups as "::". */
+/* IPv6 text (RFC 5952, as inet_ntop; flow-name.c formats it). */
 static void
 hb_ipv6(struct hint_buf *b, const struct cursor *c, size_t off)
 {
-	size_t	 i, run, best = 0, bstart = 8;
-	unsigned w[8];
+	uint8_t	 a[16];
+	char	 t[48];
+	size_t	 i;
 
-	for (i = 0; i < 8; i++)
-		w[i] = cur_peek_be16(c, off + 2 * i);
-	for (i = 0; i < 8; i += run > 0 ? run : 1) {
-		for (run = 0; i + run < 8 && w[i + run] == 0; run++)
-			;
-		if (run > best && run >= 2) {
-			best = run;
-			bstart = i;
-		}
-	}
-	for (i = 0; i < 8; i++) {
-		if (i == bstart) {
-			hb_str(b, "::");
-			i += best - 1;
-			continue;
-		}
-		if (i > 0 && i != bstart + best)
-			hb_putc(b, ':');
-		hb_hex(b, w[i]);
-	}
+	for (i = 0; i < 16; i++)
+		a[i] = at(c, off + i);
+	t[flow_addr_fmt(FS_AF_INET6, a, t)] = '\0';
+	hb_str(b, t);
 }
 
 /* SOCKS5 request at off: VER CMD RSV ATYP DST.ADDR DST.PORT, all present. */

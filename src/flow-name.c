@@ -44,7 +44,8 @@ static void	ob_puts(struct obuf *, const char *);
 static void	ob_printf(struct obuf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	ob_mac(struct obuf *, bool, const uint8_t *);
-static void	addr6_text(const uint8_t *, char *);
+static size_t	fmt_v4(char *, const uint8_t *);
+static size_t	fmt_v6(char *, const uint8_t *);
 
 /* Check tmpl and return its compiled form, or NULL with a message in err. */
 struct flow_name *
@@ -303,61 +304,118 @@ flow_name_free(struct flow_name *fn)
 	free(fn);
 }
 
-/*
- * RFC 5952 text of an IPv6 address, as glibc's inet_ntop writes it:
- * lowercase hex without leading zeros (4.1, 4.3), the longest run of two or
- * more zero groups replaced by "::", leftmost on ties (4.2.1-4.2.3), and the
- * dotted-quad tail for IPv4-mapped (::ffff:a.b.c.d, section 5) and the
- * deprecated IPv4-compatible form (::a.b.c.d).  buf holds 46 bytes.
- */
-static void
-addr6_text(const uint8_t *a, char *buf)
-{
-	unsigned	 w[8];
-	int		 i, best, bestlen, cur, curlen;
-	size_t		 n;
+/* "0." to "255.", four bytes each (padded with '.'), for fmt_v4 (a table, not
+ * printf: the flow list formats a million rows per keystroke). */
+static const char octets[256 * 4 + 1] =
+	"0...1...2...3...4...5...6...7...8...9...10..11..12..13..14..15.."
+	"16..17..18..19..20..21..22..23..24..25..26..27..28..29..30..31.."
+	"32..33..34..35..36..37..38..39..40..41..42..43..44..45..46..47.."
+	"48..49..50..51..52..53..54..55..56..57..58..59..60..61..62..63.."
+	"64..65..66..67..68..69..70..71..72..73..74..75..76..77..78..79.."
+	"80..81..82..83..84..85..86..87..88..89..90..91..92..93..94..95.."
+	"96..97..98..99..100.101.102.103.104.105.106.107.108.109.110.111."
+	"112.113.114.115.116.117.118.119.120.121.122.123.124.125.126.127."
+	"128.129.130.131.132.133.134.135.136.137.138.139.140.141.142.143."
+	"144.145.146.147.148.149.150.151.152.153.154.155.156.157.158.159."
+	"160.161.162.163.164.165.166.167.168.169.170.171.172.173.174.175."
+	"176.177.178.179.180.181.182.183.184.185.186.187.188.189.190.191."
+	"192.193.194.195.196.197.198.199.200.201.202.203.204.205.206.207."
+	"208.209.210.211.212.213.214.215.216.217.218.219.220.221.222.223."
+	"224.225.226.227.228.229.230.231.232.233.234.235.236.237.238.239."
+	"240.241.242.243.244.245.246.247.248.249.250.251.252.253.254.255.";
 
-	for (i = 0; i < 8; i++)
-		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+/*
+ * Dotted quad into p (no NUL), at most 15 bytes, though it may write up to
+ * 16; returns its length.  Each octet is one 4-byte copy from octets[].
+ */
+static size_t
+fmt_v4(char *p, const uint8_t *a)
+{
+	size_t		 n, i;
+
+	n = 0;
+	for (i = 0; i < 4; i++) {
+		memcpy(p + n, octets + a[i] * 4, 4);
+		n += 2 + (a[i] >= 10) + (a[i] >= 100);
+	}
+	return (n - 1);
+}
+
+/*
+ * IPv6 text exactly as glibc's inet_ntop writes it (RFC 5952 style: the
+ * longest run of two or more zero groups, the first if tied, becomes "::";
+ * lowercase hex; ::a.b.c.d and ::ffff:a.b.c.d for embedded IPv4), at most
+ * 45 bytes, no NUL.  Returns its length.
+ */
+static size_t
+fmt_v6(char *p, const uint8_t *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int	 w[8], v;
+	int		 i, best, bestlen, cur, curlen, sh;
+	size_t		 n;
+	bool		 lead;
+
 	best = cur = -1;
 	bestlen = curlen = 0;
 	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
 		if (w[i] == 0) {
-			if (cur < 0) {
-				cur = i;
-				curlen = 0;
-			}
-			curlen++;
-			if (curlen > bestlen) {
-				best = cur;
-				bestlen = curlen;
-			}
+			if (cur == -1)
+				cur = i, curlen = 0;
+			if (++curlen > bestlen)
+				best = cur, bestlen = curlen;
 		} else
 			cur = -1;
 	}
 	if (bestlen < 2)
 		best = -1;
-
 	n = 0;
 	for (i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + bestlen) {
+		if (best != -1 && i >= best && i < best + bestlen) {
 			if (i == best)
-				buf[n++] = ':';
+				p[n++] = ':';
 			continue;
 		}
-		if (i > 0)
-			buf[n++] = ':';
+		if (i != 0)
+			p[n++] = ':';
 		if (i == 6 && best == 0 && (bestlen == 6 ||
 		    (bestlen == 5 && w[5] == 0xffff))) {
-			snprintf(buf + n, 46 - n, "%u.%u.%u.%u",
-			    a[12], a[13], a[14], a[15]);
-			return;
+			n += fmt_v4(p + n, a + 12);
+			return (n);
 		}
-		n += (size_t)snprintf(buf + n, 46 - n, "%x", w[i]);
+		v = w[i];
+		lead = true;
+		for (sh = 12; sh >= 0; sh -= 4) {
+			if (lead && sh > 0 && ((v >> sh) & 0xf) == 0)
+				continue;
+			lead = false;
+			p[n++] = hex[(v >> sh) & 0xf];
+		}
 	}
-	if (best >= 0 && best + bestlen == 8)
-		buf[n++] = ':';
-	buf[n] = '\0';
+	if (best != -1 && best + bestlen == 8)
+		p[n++] = ':';
+	return (n);
+}
+
+void
+flow_name_vars_key(struct flow_name_vars *v, const struct flow_key *k,
+    int dir)
+{
+	memset(v, 0, sizeof *v);
+	v->af = k->af;
+	v->src = dir == 0 ? k->a : k->b;
+	v->dst = dir == 0 ? k->b : k->a;
+	v->sport = dir == 0 ? k->pa : k->pb;
+	v->dport = dir == 0 ? k->pb : k->pa;
+	v->has_vlan = k->has_vlan;
+	v->vlan = k->vlan;
+}
+
+size_t
+flow_addr_fmt(uint8_t af, const uint8_t *a, char *p)
+{
+	return (af == FS_AF_INET6 ? fmt_v6(p, a) : fmt_v4(p, a));
 }
 
 /* File-name address text: IPv4 "010.000.000.001", IPv6 RFC 5952. */
@@ -365,7 +423,7 @@ void
 flow_name_addr(uint8_t af, const uint8_t *a, char *buf)
 {
 	if (af == FS_AF_INET6)
-		addr6_text(a, buf);
+		buf[fmt_v6(buf, a)] = '\0';
 	else
 		snprintf(buf, 46, "%03u.%03u.%03u.%03u",
 		    a[0], a[1], a[2], a[3]);
@@ -375,8 +433,5 @@ flow_name_addr(uint8_t af, const uint8_t *a, char *buf)
 void
 flow_addr_text(uint8_t af, const uint8_t *a, char *buf)
 {
-	if (af == FS_AF_INET6)
-		addr6_text(a, buf);
-	else
-		snprintf(buf, 46, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	buf[flow_addr_fmt(af, a, buf)] = '\0';
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flow.h"
+
 #define FLOW_NAME_DEFAULT_TEMPLATE "%A.%a-%B.%b%V%v%C%c"
 
 /* What a template can refer to, for one direction. */
@@ -64,6 +66,11 @@ char		*flow_name_apply_F(const char *tmpl, char letter);
 int		 flow_name_expand(const struct flow_name *fn,
 		    const struct flow_name_vars *v, char *buf, size_t len);
 
+/* Zero v, then fill its endpoints from direction dir of key k (dir 0 is
+ * endpoint a -> b): the part every caller shares. */
+void		 flow_name_vars_key(struct flow_name_vars *v,
+		    const struct flow_key *k, int dir);
+
 /* True if the template can produce distinct names for different counts. */
 bool		 flow_name_has_count(const struct flow_name *fn);
 
@@ -73,7 +80,15 @@ void		 flow_name_free(struct flow_name *fn);
  * RFC 5952.  buf must hold 46 bytes. */
 void		 flow_name_addr(uint8_t af, const uint8_t *a, char *buf);
 
-/* Address text for humans and report.xml: "10.0.0.1", RFC 5952 IPv6. */
+/* Address text for humans and report.xml: "10.0.0.1", RFC 5952 IPv6.
+ * buf must hold 46 bytes. */
 void		 flow_addr_text(uint8_t af, const uint8_t *a, char *buf);
+
+/*
+ * The same text into p without a NUL, returning its length (at most 45;
+ * an IPv4 address may write one byte past its 15).  No printf: the flow
+ * list formats a million rows per keystroke with it.
+ */
+size_t		 flow_addr_fmt(uint8_t af, const uint8_t *a, char *p);
 
 #endif /* FLOWSCOPE_FLOW_NAME_H */

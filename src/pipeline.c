@@ -33,6 +33,7 @@
 
 #include "capture.h"
 #include "chan.h"
+#include "clock.h"
 #include "decode.h"
 #include "escape.h"
 #include "flow-name.h"
@@ -132,14 +133,7 @@ name_vars(struct pipeline *b, const struct flow_conn *c, int i,
 {
 	const struct flow_dir *d = &c->dir[i];
 
-	memset(v, 0, sizeof *v);
-	v->af = c->key.af;
-	v->src = i == 0 ? c->key.a : c->key.b;
-	v->dst = i == 0 ? c->key.b : c->key.a;
-	v->sport = i == 0 ? c->key.pa : c->key.pb;
-	v->dport = i == 0 ? c->key.pb : c->key.pa;
-	v->has_vlan = c->key.has_vlan;
-	v->vlan = c->key.vlan;
+	flow_name_vars_key(v, &c->key, i);
 	v->has_mac = d->has_mac;
 	v->mac_src = d->mac_src;
 	v->mac_dst = d->mac_dst;
@@ -419,24 +413,6 @@ follow_idle(void *arg)
 		ui_publish(b, false);
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-}
-
 /* Open everything; -1 after printing the one-line reason. */
 static int
 batch_open(struct pipeline *b)
@@ -548,7 +524,7 @@ batch_open(struct pipeline *b)
 		memset(&ri, 0, sizeof ri);
 		ri.command_line = o->command_line;
 		ri.version = PACKAGE_VERSION;
-		ri.start_ns = now_ns();
+		ri.start_ns = clock_real_ns();
 		ri.tdelta = o->tdelta;
 		b->report = report_open(rpath, &ri, err, sizeof err);
 		if (b->report == NULL) {
@@ -673,14 +649,14 @@ batch_netviz(struct pipeline *b)
 	r.conflicts = b->rc.conflicts;
 	netviz_stats_decode(b->nv, decode_get_stats(b->dec));
 	netviz_stats_run(b->nv, &r);
-	t0 = mono_ms();
+	t0 = clock_coarse_ms();
 	if (netviz_stats_draw(b->nv, pipeline_draw, path, err, sizeof err) ==
 	    -1) {
 		log_warnx("%s", err);
 		return (-1);
 	}
 	log_debug("%s: %s drawn in %llu ms", __func__, path,
-	    (unsigned long long)(mono_ms() - t0));
+	    (unsigned long long)(clock_coarse_ms() - t0));
 	return (0);
 }
 
@@ -693,7 +669,7 @@ ui_publish(struct pipeline *b, bool force)
 	struct capture_stats cs;
 	struct track_stats ts;
 	struct store_stats ss;
-	uint64_t now = mono_ms();
+	uint64_t now = clock_coarse_ms();
 
 	if (!force && now - b->last_publish < PIPELINE_PUBLISH_MS)
 		return;
@@ -744,7 +720,7 @@ pipeline_run(struct pipeline *b)
 	enum decode_result dr;
 	char err[1024];
 	const char *werr;
-	uint64_t n = 0, last_flush = mono_ms(), wire = 0;
+	uint64_t n = 0, last_flush = clock_coarse_ms(), wire = 0;
 	uint64_t flush_ms = b->ui ? PIPELINE_UI_FLUSH_MS : PIPELINE_FLUSH_MS;
 	int rv, timeout = b->ui ? PIPELINE_PUBLISH_MS : 200;
 
@@ -757,7 +733,7 @@ pipeline_run(struct pipeline *b)
 		if (rv == 0)
 			break;
 		if (rv == -2 || (++n % 64 == 0 &&
-		    mono_ms() - last_flush >= flush_ms)) {
+		    clock_coarse_ms() - last_flush >= flush_ms)) {
 			/*
 			 * Live or piped input: what has arrived reaches the
 			 * files within a second (UI: 100 ms), even if
@@ -766,7 +742,7 @@ pipeline_run(struct pipeline *b)
 			store_flush_all(b->store);
 			if (b->report != NULL)
 				report_flush(b->report, err, sizeof err);
-			last_flush = mono_ms();
+			last_flush = clock_coarse_ms();
 		}
 		if (b->ui && (rv == -2 || n % 64 == 0)) {
 			if (rv == -2) {

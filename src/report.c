@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "clock.h"
 #include "escape.h"
 #include "flow-name.h"
 
@@ -57,15 +58,6 @@ struct report {
 /* Fileobjects are written out at least this often (see report_add). */
 #define REPORT_FLUSH_MS	100
 
-static uint64_t
-rp_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
-}
-
 static void	rp_fail(struct report *);
 static void	rp_printf(struct report *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -75,7 +67,6 @@ static void	rp_elem(struct report *, const char *, const char *,
 static void	rp_time(struct report *, uint64_t, bool);
 static void	rp_mac(struct report *, const char *, const uint8_t *);
 static int	rp_check(struct report *, bool, char *, size_t);
-static uint64_t	now_ns(void);
 
 static void
 rp_fail(struct report *r)
@@ -170,16 +161,6 @@ rp_check(struct report *r, bool flush, char *err, size_t errlen)
 		return (-1);
 	}
 	return (0);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
-		return (0);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 }
 
 /* Create path, write and flush the header; NULL and a message on failure. */
@@ -336,7 +317,7 @@ report_add(struct report *r, const struct report_dir *d, char *err,
 	 * on report_flush), not one write per flow: 400,000 short connections
 	 * made that write() a quarter of the run.
 	 */
-	now = rp_mono_ms();
+	now = clock_coarse_ms();
 	if (now - r->flushed_ms < REPORT_FLUSH_MS)
 		return (rp_check(r, false, err, errlen));
 	r->flushed_ms = now;
@@ -346,7 +327,7 @@ report_add(struct report *r, const struct report_dir *d, char *err,
 int
 report_flush(struct report *r, char *err, size_t errlen)
 {
-	r->flushed_ms = rp_mono_ms();
+	r->flushed_ms = clock_coarse_ms();
 	return (rp_check(r, true, err, errlen));
 }
 
@@ -386,7 +367,7 @@ report_close(struct report *r, const struct report_summary *s, char *err,
 	    (unsigned long long)s->flow_map_size,
 	    (unsigned long long)s->total_packets);
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		now = now_ns();
+		now = clock_real_ns();
 		clk = now > r->start_ns ? now - r->start_ns : 0;
 		rp_printf(r, "  <rusage>\n"
 		    "    <utime>%lld.%06ld</utime>\n"

@@ -202,8 +202,9 @@ hint_take(struct sink_rows *s, struct flow_conn *c, struct dirty_slot *ds)
 	char hint[FLOW_ROW_HINT];
 	int i;
 
-	if (m == NULL || m->paylen == 0)
-		return;
+	if (m == NULL || m->paylen == 0 ||
+	    (c->dir[0].row_hinted && c->dir[1].row_hinted))
+		return;		/* the usual case: no address compare */
 	i = pkt_dir(c, m);
 	if (c->dir[i].row_hinted || c->dir[i].payload_bytes == 0)
 		return;

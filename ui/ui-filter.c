@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "flow-name.h"
 #include "xmalloc.h"
 
 enum term_kind {
@@ -149,8 +150,6 @@ static int		 parse_compare(struct parser *, struct term *,
 static int		 parse_term(struct parser *, struct term *);
 static int		 term_cost(const struct term *);
 static size_t		 fmt_u16(char *, unsigned int);
-static size_t		 fmt_v4(char *, const uint8_t *);
-static size_t		 fmt_v6(char *, const uint8_t *);
 static size_t		 fmt_endpoint(char *, const struct flow_key *, int,
 			    bool);
 static void		 build_text(struct rowtext *, const struct ui_row *,
@@ -815,25 +814,6 @@ ui_filter_is_empty(const struct ui_filter *f)
 	return (f == NULL || f->nclauses == 0);
 }
 
-/* "0." to "255.", four bytes each (padded with '.'), for fmt_v4. */
-static const char octets[256 * 4 + 1] =
-	"0...1...2...3...4...5...6...7...8...9...10..11..12..13..14..15.."
-	"16..17..18..19..20..21..22..23..24..25..26..27..28..29..30..31.."
-	"32..33..34..35..36..37..38..39..40..41..42..43..44..45..46..47.."
-	"48..49..50..51..52..53..54..55..56..57..58..59..60..61..62..63.."
-	"64..65..66..67..68..69..70..71..72..73..74..75..76..77..78..79.."
-	"80..81..82..83..84..85..86..87..88..89..90..91..92..93..94..95.."
-	"96..97..98..99..100.101.102.103.104.105.106.107.108.109.110.111."
-	"112.113.114.115.116.117.118.119.120.121.122.123.124.125.126.127."
-	"128.129.130.131.132.133.134.135.136.137.138.139.140.141.142.143."
-	"144.145.146.147.148.149.150.151.152.153.154.155.156.157.158.159."
-	"160.161.162.163.164.165.166.167.168.169.170.171.172.173.174.175."
-	"176.177.178.179.180.181.182.183.184.185.186.187.188.189.190.191."
-	"192.193.194.195.196.197.198.199.200.201.202.203.204.205.206.207."
-	"208.209.210.211.212.213.214.215.216.217.218.219.220.221.222.223."
-	"224.225.226.227.228.229.230.231.232.233.234.235.236.237.238.239."
-	"240.241.242.243.244.245.246.247.248.249.250.251.252.253.254.255.";
-
 /* "00" to "99", for fmt_u16. */
 static const char pairs[200 + 1] =
 	"0001020304050607080910111213141516171819"
@@ -861,80 +841,6 @@ fmt_u16(char *p, unsigned int v)
 }
 
 /*
- * Dotted quad into p (no NUL), at most 15 bytes, though it may write up to
- * 16; returns its length.  Each octet is one 4-byte copy from octets[].
- */
-static size_t
-fmt_v4(char *p, const uint8_t *a)
-{
-	size_t		 n, i;
-
-	n = 0;
-	for (i = 0; i < 4; i++) {
-		memcpy(p + n, octets + a[i] * 4, 4);
-		n += 2 + (a[i] >= 10) + (a[i] >= 100);
-	}
-	return (n - 1);
-}
-
-/*
- * IPv6 text exactly as glibc's inet_ntop writes it (RFC 5952 style: the
- * longest run of two or more zero groups, the first if tied, becomes "::";
- * lowercase hex; ::a.b.c.d and ::ffff:a.b.c.d for embedded IPv4), at most
- * 45 bytes, no NUL.  Returns its length.
- */
-static size_t
-fmt_v6(char *p, const uint8_t *a)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned int	 w[8], v;
-	int		 i, best, bestlen, cur, curlen, sh;
-	size_t		 n;
-	bool		 lead;
-
-	best = cur = -1;
-	bestlen = curlen = 0;
-	for (i = 0; i < 8; i++) {
-		w[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
-		if (w[i] == 0) {
-			if (cur == -1)
-				cur = i, curlen = 0;
-			if (++curlen > bestlen)
-				best = cur, bestlen = curlen;
-		} else
-			cur = -1;
-	}
-	if (bestlen < 2)
-		best = -1;
-	n = 0;
-	for (i = 0; i < 8; i++) {
-		if (best != -1 && i >= best && i < best + bestlen) {
-			if (i == best)
-				p[n++] = ':';
-			continue;
-		}
-		if (i != 0)
-			p[n++] = ':';
-		if (i == 6 && best == 0 && (bestlen == 6 ||
-		    (bestlen == 5 && w[5] == 0xffff))) {
-			n += fmt_v4(p + n, a + 12);
-			return (n);
-		}
-		v = w[i];
-		lead = true;
-		for (sh = 12; sh >= 0; sh -= 4) {
-			if (lead && sh > 0 && ((v >> sh) & 0xf) == 0)
-				continue;
-			lead = false;
-			p[n++] = hex[(v >> sh) & 0xf];
-		}
-	}
-	if (best != -1 && best + bestlen == 8)
-		p[n++] = ':';
-	return (n);
-}
-
-/*
  * One endpoint ("addr:port", or "[addr]:port" for IPv6 if bracket) of side
  * 0 (client) or 1 (server) into p, at most ENDPOINT_MAX bytes, no NUL.
  */
@@ -953,11 +859,11 @@ fmt_endpoint(char *p, const struct flow_key *k, int side, bool bracket)
 	if (k->af == FS_AF_INET6) {
 		if (bracket)
 			p[n++] = '[';
-		n += fmt_v6(p + n, a);
+		n += flow_addr_fmt(k->af, a, p + n);
 		if (bracket)
 			p[n++] = ']';
 	} else
-		n += fmt_v4(p + n, a);
+		n += flow_addr_fmt(k->af, a, p + n);
 	p[n++] = ':';
 	n += fmt_u16(p + n, port);
 	return (n);

@@ -38,6 +38,7 @@
 #include <curses.h>
 
 #include "chan.h"
+#include "clock.h"
 #include "flow-row.h"
 #include "store.h"
 #include "log.h"
@@ -190,7 +191,7 @@ struct ui {
 
 /*
  * FLOWSCOPE_UI_TRACE=FILE: one line per key read and per frame drawn, with
- * CLOCK_MONOTONIC milliseconds, for bench/ui-latency.sh (which sends keys
+ * CLOCK_MONOTONIC milliseconds, for bench/ui-load.sh and ui-million.sh (which send keys
  * and reads back when the screen showing them was drawn).
  */
 static FILE *ui_trace;
@@ -198,13 +199,10 @@ static FILE *ui_trace;
 static void
 ui_trace_event(const char *what, long a, long b)
 {
-	struct timespec ts;
-
 	if (ui_trace == NULL)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(ui_trace, "%.3f %s %ld %ld\n", (double)ts.tv_sec * 1e3 +
-	    (double)ts.tv_nsec / 1e6, what, a, b);
+	fprintf(ui_trace, "%.3f %s %ld %ld\n", (double)clock_mono_us() / 1e3,
+	    what, a, b);
 	fflush(ui_trace);
 }
 
@@ -213,15 +211,6 @@ static pthread_mutex_t ui_log_mtx = PTHREAD_MUTEX_INITIALIZER;
 static char ui_log_msg[256];
 static volatile sig_atomic_t ui_log_new;
 static int ui_sig_fd = -1;
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
-}
 
 static void
 ui_log_redirect(const char *msg)
@@ -279,7 +268,7 @@ ui_message(struct ui *u, bool err, const char *fmt, ...)
 	u->msg_err = err;
 	/* It stays until a key is pressed (at least 2 s), like less's. */
 	u->msg_until = UINT64_MAX;
-	u->msg_keep_until = mono_ms() + 2000;
+	u->msg_keep_until = clock_mono_ms() + 2000;
 	u->dirty = true;
 }
 
@@ -558,7 +547,7 @@ draw_header(struct ui *u)
 	const struct pipeline_status *st = &u->st;
 	char b1[32], b2[32], line[512], src[160];
 	const char *p;
-	uint64_t now = mono_ms();
+	uint64_t now = clock_mono_ms();
 	uint64_t el = (st->done && u->done_ms ? u->done_ms : now) - u->start_ms;
 	int n;
 
@@ -685,7 +674,7 @@ draw_status(struct ui *u, int y)
 	attrset(ui_theme_attr(u->msg_err ? UR_WARN : UR_NORMAL));
 	move(y, 0);
 	clrtoeol();
-	if (u->msg[0] != '\0' && mono_ms() < u->msg_until) {
+	if (u->msg[0] != '\0' && clock_mono_ms() < u->msg_until) {
 		fmt_error(u->msg, buf, sizeof buf);
 		put_str(y, 0, COLS, u->msg_err ? buf : u->msg);
 	} else if (u->st.failed) {
@@ -980,7 +969,7 @@ ui_draw(struct ui *u)
 	}
 	curs_set(u->prompt.active ? 1 : 0);
 	refresh();
-	u->last_draw = mono_ms();
+	u->last_draw = clock_mono_ms();
 	u->dirty = false;
 	ui_trace_event("frame", (long)u->m.nview, (long)u->m.nrows);
 }
@@ -1241,7 +1230,7 @@ filter_apply(struct ui *u, bool final)
 		return (false);
 	}
 	ui_model_set_filter(&u->m, f, text);
-	ui_model_rebuild(&u->m, true, mono_ms());
+	ui_model_rebuild(&u->m, true, clock_mono_ms());
 	u->dirty = true;
 	return (true);
 }
@@ -1309,19 +1298,19 @@ list_action(struct ui *u, int a)
 		break;
 	case LA_CLEAR_FILTER:
 		ui_model_set_filter(m, NULL, "");
-		ui_model_rebuild(m, true, mono_ms());
+		ui_model_rebuild(m, true, clock_mono_ms());
 		break;
 	case LA_SORT_NEXT:
 	case LA_SORT_PREV:
 		ui_model_set_sort(m, (enum ui_col)(((int)m->sort_col +
 		    (a == LA_SORT_NEXT ? 1 : COL_NCOLS - 1)) % COL_NCOLS),
 		    m->sort_desc);
-		ui_model_rebuild(m, true, mono_ms());
+		ui_model_rebuild(m, true, clock_mono_ms());
 		ui_message(u, false, "sorted by %s", ui_col_name(m->sort_col));
 		break;
 	case LA_SORT_REV:
 		ui_model_set_sort(m, m->sort_col, !m->sort_desc);
-		ui_model_rebuild(m, true, mono_ms());
+		ui_model_rebuild(m, true, clock_mono_ms());
 		break;
 	case LA_FOLLOW:
 		u->follow = !u->follow;
@@ -1329,7 +1318,7 @@ list_action(struct ui *u, int a)
 	case LA_PAUSE:
 		u->paused = !u->paused;
 		if (!u->paused)
-			ui_model_rebuild(m, true, mono_ms());
+			ui_model_rebuild(m, true, clock_mono_ms());
 		break;
 	case LA_SAVE:
 		save_start(u);
@@ -1381,7 +1370,7 @@ title_click(struct ui *u, int x)
 			ui_model_set_sort(&u->m, cols[i].col,
 			    u->m.sort_col == cols[i].col ? !u->m.sort_desc :
 			    false);
-			ui_model_rebuild(&u->m, true, mono_ms());
+			ui_model_rebuild(&u->m, true, clock_mono_ms());
 			u->dirty = true;
 			return;
 		}
@@ -1394,7 +1383,7 @@ mouse_event(struct ui *u)
 {
 	MEVENT ev;
 	size_t rows = list_rows();
-	uint64_t now = mono_ms();
+	uint64_t now = clock_mono_ms();
 	bool dbl;
 
 	if (getmouse(&ev) != OK)
@@ -1440,7 +1429,7 @@ ui_key(struct ui *u, bool is_key, wint_t code)
 	enum ui_pager_result pgr;
 
 	u->dirty = true;
-	if (u->msg[0] != '\0' && mono_ms() >= u->msg_keep_until &&
+	if (u->msg[0] != '\0' && clock_mono_ms() >= u->msg_keep_until &&
 	    !(is_key && code == KEY_RESIZE))
 		u->msg[0] = '\0';	/* read: a key moves on */
 	if (is_key && code == KEY_RESIZE) {
@@ -1474,7 +1463,7 @@ ui_key(struct ui *u, bool is_key, wint_t code)
 			    u->filter_before, NULL, 0);
 
 			ui_model_set_filter(&u->m, f, u->filter_before);
-			ui_model_rebuild(&u->m, true, mono_ms());
+			ui_model_rebuild(&u->m, true, clock_mono_ms());
 			u->pk = PK_NONE;
 		} else if (pr == PROMPT_DONE) {
 			if (!filter_apply(u, true)) {
@@ -1483,7 +1472,7 @@ ui_key(struct ui *u, bool is_key, wint_t code)
 				    u->filter_before, NULL, 0);
 
 				ui_model_set_filter(&u->m, f, u->filter_before);
-				ui_model_rebuild(&u->m, true, mono_ms());
+				ui_model_rebuild(&u->m, true, clock_mono_ms());
 			}
 			u->pk = PK_NONE;
 		} else if (u->prompt.changed)
@@ -1605,7 +1594,7 @@ ui_open_dir(struct ui *u)
 		snprintf(u->st.error, sizeof u->st.error, "%s", err);
 		u->st.failed = true;
 	}
-	ui_model_rebuild(&u->m, true, mono_ms());
+	ui_model_rebuild(&u->m, true, clock_mono_ms());
 	u->st.done = true;
 	u->st.conns_total = n;
 	if ((u->open_spool = store_mkdtemp("flowscope")) != NULL)
@@ -1661,7 +1650,7 @@ ui_loop(struct ui *u)
 	pfd[1].fd = chan_wake_fd(u->ch);
 	pfd[2].fd = u->sig_pipe[0];
 	while (!u->quit) {
-		now = mono_ms();
+		now = clock_mono_ms();
 		if (u->pg != NULL && ui_pager_busy(u->pg))
 			timeout = 0;
 		else if (u->dirty)
@@ -1686,7 +1675,7 @@ ui_loop(struct ui *u)
 				break;
 		}
 		take_rows(u);
-		now = mono_ms();
+		now = clock_mono_ms();
 		if (now - u->last_tick >= 1000) {
 			ui_model_tick(&u->m);
 			u->last_tick = now;
@@ -1784,7 +1773,7 @@ ui_run(const struct opts *o)
 		goto out;
 	}
 	log_set_redirect(ui_log_redirect);
-	u.start_ms = u.last_tick = mono_ms();
+	u.start_ms = u.last_tick = clock_mono_ms();
 	u.dirty = true;
 	if (u.pipe != NULL && pthread_create(&u.cap_thread, NULL,
 	    capture_main, &u) != 0) {

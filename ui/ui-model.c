@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "flow-hint.h"
 #include "xmalloc.h"
 
@@ -24,15 +25,6 @@ _Static_assert((int)ROW_SYN == (int)FLOW_ROW_SYN &&
 _Static_assert(ROW_HOLES == FLOW_ROW_HOLES && ROW_LOST == FLOW_ROW_LOST,
     "row flags");
 _Static_assert(ROW_HINT_LEN == FLOW_ROW_HINT, "hint length");
-
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
-}
 
 void
 ui_model_init(struct ui_model *m)
@@ -224,7 +216,7 @@ ui_model_rebuild(struct ui_model *m, bool force, uint64_t now_ms)
 	if (!force && (!m->stale || now_ms - m->last_rebuild_ms <
 	    MODEL_REBUILD_MS))
 		return;
-	t0 = mono_us();
+	t0 = clock_mono_us();
 	if (m->nborn == m->nrows && ui_filter_is_empty(m->filter)) {
 		/* Every row, no filter: the view needs no row read. */
 		for (i = 0; i < m->nrows; i++)
@@ -246,7 +238,7 @@ ui_model_rebuild(struct ui_model *m, bool force, uint64_t now_ms)
 		    m->scratch);
 	m->stale = false;
 	m->last_rebuild_ms = now_ms;
-	m->rebuild_us = mono_us() - t0;
+	m->rebuild_us = clock_mono_us() - t0;
 }
 
 void

@@ -263,14 +263,7 @@ save_create(struct save *s, const struct namer *nm, uint32_t from,
 static void
 fill_vars(const struct ui_row *r, int d, struct flow_name_vars *v)
 {
-	memset(v, 0, sizeof *v);
-	v->af = r->key.af;
-	v->src = d == 0 ? r->key.a : r->key.b;
-	v->dst = d == 0 ? r->key.b : r->key.a;
-	v->sport = d == 0 ? r->key.pa : r->key.pb;
-	v->dport = d == 0 ? r->key.pb : r->key.pa;
-	v->has_vlan = r->key.has_vlan;
-	v->vlan = r->key.vlan;
+	flow_name_vars_key(v, &r->key, d);
 	v->first_ns = r->first_ns;
 	/* The core's per-direction flow index is not in the row: take one
 	 * that is unique per direction. */
