@@ -98,10 +98,10 @@ struct pipeline {
 	char			*live_pcap;
 	bool			 spool_names;	/* streams in ui_spool */
 	uint64_t		 last_publish;	/* mono ms */
+	uint64_t		 wire_bytes;	/* frame lengths read (UI header) */
 	pthread_mutex_t		 st_mtx;	/* guards status */
 	struct pipeline_status	 status;
 	volatile sig_atomic_t	 stop;
-	volatile sig_atomic_t	 finished;
 };
 
 /* Staged bytes are written out at least this often (wall clock); in UI
@@ -682,6 +682,7 @@ ui_publish(struct pipeline *b, bool force)
 	store_get_stats(b->store, &ss);
 	pthread_mutex_lock(&b->st_mtx);
 	st->packets = cs.records;
+	st->wire_bytes = b->wire_bytes;
 	st->tcp_segments = ts.segments;
 	st->malformed = ds->reason[DR_LINK_TRUNC] + ds->reason[DR_IP_TRUNC] +
 	    ds->reason[DR_IP_INVALID] + ds->reason[DR_IP6_EXTHDR_INVALID] +
@@ -720,7 +721,7 @@ pipeline_run(struct pipeline *b)
 	enum decode_result dr;
 	char err[1024];
 	const char *werr;
-	uint64_t n = 0, last_flush = clock_coarse_ms(), wire = 0;
+	uint64_t n = 0, last_flush = clock_coarse_ms();
 	uint64_t flush_ms = b->ui ? PIPELINE_UI_FLUSH_MS : PIPELINE_FLUSH_MS;
 	int rv, timeout = b->ui ? PIPELINE_PUBLISH_MS : 200;
 
@@ -745,12 +746,6 @@ pipeline_run(struct pipeline *b)
 			last_flush = clock_coarse_ms();
 		}
 		if (b->ui && (rv == -2 || n % 64 == 0)) {
-			if (rv == -2) {
-				/* Quiet input: the header shows every byte. */
-				pthread_mutex_lock(&b->st_mtx);
-				b->status.wire_bytes = wire;
-				pthread_mutex_unlock(&b->st_mtx);
-			}
 			if (b->status.packets == 0 && rv != -2)
 				ui_publish(b, true);	/* first screen */
 			else
@@ -769,7 +764,7 @@ pipeline_run(struct pipeline *b)
 			rv = -1;
 			break;
 		}
-		wire += rec.wirelen;
+		b->wire_bytes += rec.wirelen;
 		dr = decode_packet(b->dec, rec.linktype, rec.data, rec.caplen,
 		    rec.wirelen, rec.ts_ns, &m, NULL);
 		if (dr == DECODE_TCP) {
@@ -797,14 +792,6 @@ pipeline_run(struct pipeline *b)
 		if (b->dump != NULL && (dr == DECODE_NOT_TCP ||
 		    dr == DECODE_INVALID || dr == DECODE_TRUNCATED))
 			capture_dump_write(b->dump, &rec);
-		if (b->ui && (b->status.first_ns == 0 || (n & 63) == 0)) {
-			pthread_mutex_lock(&b->st_mtx);
-			if (b->status.first_ns == 0)
-				b->status.first_ns = rec.ts_ns;
-			b->status.last_ns = rec.ts_ns;
-			b->status.wire_bytes = wire;
-			pthread_mutex_unlock(&b->st_mtx);
-		}
 		if ((werr = store_take_error(b->store)) != NULL) {
 			/* One line: the report says which flows were cut. */
 			if (!b->write_failed) {
@@ -814,11 +801,6 @@ pipeline_run(struct pipeline *b)
 			}
 			b->write_failed = true;
 		}
-	}
-	if (b->ui) {
-		pthread_mutex_lock(&b->st_mtx);
-		b->status.wire_bytes = wire;
-		pthread_mutex_unlock(&b->st_mtx);
 	}
 	return (rv);
 }

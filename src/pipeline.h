@@ -32,8 +32,6 @@ struct pipeline_status {
 	uint64_t	 file_total;	/* 0 if unknown (live, pipe) */
 	uint64_t	 kernel_drop;	/* live */
 	uint64_t	 write_errors;
-	uint64_t	 first_ns;	/* capture time of the first packet */
-	uint64_t	 last_ns;	/* and of the latest */
 	bool		 live;
 	bool		 done;		/* input ended or stopped */
 	bool		 failed;	/* an input or output error (error[]) */

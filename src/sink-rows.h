@@ -57,7 +57,8 @@ bool		 sink_rows_publish(struct sink_rows *s);
 /* Rows not yet handed to the chan (dirty and final ones). */
 size_t		 sink_rows_backlog(const struct sink_rows *s);
 
-/* Run records written, and write errors of the run log. */
+/* Run records given an index so far (what the run log holds once
+ * published). */
 uint64_t	 sink_rows_runs(const struct sink_rows *s);
 
 void		 sink_rows_free(struct sink_rows *s);

@@ -68,12 +68,6 @@ struct ui_conn {
 	char		 label[2][80];
 };
 
-void
-ui_conn_endpoint(const struct ui_row *r, int server, char *buf, size_t len)
-{
-	ui_filter_endpoint(r, server, buf, len);
-}
-
 /* Core direction of pager direction pdir. */
 static int
 core_dir(const struct ui_conn *c, int pdir)
@@ -498,8 +492,8 @@ ui_conn_new(const struct ui_conn_env *env, const struct ui_row *r,
 	c->env = *env;
 	c->row = *r;
 	open_files(c, path0, path1);
-	ui_conn_endpoint(r, 0, ep[0], sizeof ep[0]);
-	ui_conn_endpoint(r, 1, ep[1], sizeof ep[1]);
+	ui_filter_endpoint(r, 0, ep[0], sizeof ep[0]);
+	ui_filter_endpoint(r, 1, ep[1], sizeof ep[1]);
 	snprintf(c->title, sizeof c->title, "%s -> %s", ep[0], ep[1]);
 	snprintf(c->label[0], sizeof c->label[0], "client %s", ep[0]);
 	snprintf(c->label[1], sizeof c->label[1], "server %s", ep[1]);

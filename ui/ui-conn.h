@@ -47,8 +47,4 @@ uint64_t	 ui_conn_id(const struct ui_conn *c);
 
 void		 ui_conn_free(struct ui_conn *c);
 
-/* "10.0.0.1:34567" for the client (server: 1) of row r. */
-void		 ui_conn_endpoint(const struct ui_row *r, int server,
-		    char *buf, size_t len);
-
 #endif /* FLOWSCOPE_UI_CONN_H */

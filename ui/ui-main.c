@@ -178,7 +178,6 @@ struct ui {
 	int			 help_top;
 	char			 msg[256];
 	bool			 msg_err;
-	uint64_t		 msg_until;	/* UINT64_MAX: until a key */
 	uint64_t		 msg_keep_until;	/* keys clear it after */
 	bool			 dirty;
 	uint64_t		 last_draw;
@@ -267,7 +266,6 @@ ui_message(struct ui *u, bool err, const char *fmt, ...)
 	va_end(ap);
 	u->msg_err = err;
 	/* It stays until a key is pressed (at least 2 s), like less's. */
-	u->msg_until = UINT64_MAX;
 	u->msg_keep_until = clock_mono_ms() + 2000;
 	u->dirty = true;
 }
@@ -674,7 +672,7 @@ draw_status(struct ui *u, int y)
 	attrset(ui_theme_attr(u->msg_err ? UR_WARN : UR_NORMAL));
 	move(y, 0);
 	clrtoeol();
-	if (u->msg[0] != '\0' && clock_mono_ms() < u->msg_until) {
+	if (u->msg[0] != '\0') {
 		fmt_error(u->msg, buf, sizeof buf);
 		put_str(y, 0, COLS, u->msg_err ? buf : u->msg);
 	} else if (u->st.failed) {
@@ -1191,7 +1189,6 @@ save_run(struct ui *u)
 	u->save = j;
 	ui_message(u, false, "Saving %zu connection%s to %s ...", u->nsave,
 	    u->nsave == 1 ? "" : "s", j->dir);
-	u->msg_until = UINT64_MAX;
 }
 
 /* e: the netviz picture of the marked connections, or of the view. */

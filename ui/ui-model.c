@@ -185,7 +185,6 @@ ui_model_apply(struct ui_model *m, const union flow_row_item *items,
 			r->seen_tick = m->tick + 1;
 		r->state = u->state;
 		r->upd_tick = m->tick;
-		m->changes++;
 		if (is_new) {
 			r->born_tick = m->tick + 1;
 			m->nborn++;
@@ -210,13 +209,11 @@ ui_model_apply(struct ui_model *m, const union flow_row_item *items,
 void
 ui_model_rebuild(struct ui_model *m, bool force, uint64_t now_ms)
 {
-	uint64_t t0;
 	size_t i, k = 0;
 
 	if (!force && (!m->stale || now_ms - m->last_rebuild_ms <
 	    MODEL_REBUILD_MS))
 		return;
-	t0 = clock_mono_us();
 	if (m->nborn == m->nrows && ui_filter_is_empty(m->filter)) {
 		/* Every row, no filter: the view needs no row read. */
 		for (i = 0; i < m->nrows; i++)
@@ -238,7 +235,6 @@ ui_model_rebuild(struct ui_model *m, bool force, uint64_t now_ms)
 		    m->scratch);
 	m->stale = false;
 	m->last_rebuild_ms = now_ms;
-	m->rebuild_us = clock_mono_us() - t0;
 }
 
 void

@@ -47,8 +47,6 @@ struct ui_model {
 	uint32_t	 tick;		/* advanced by ui_model_tick() */
 	bool		 stale;		/* the view needs a rebuild */
 	uint64_t	 last_rebuild_ms;
-	uint64_t	 rebuild_us;	/* how long the last one took */
-	uint64_t	 changes;	/* rows updated since the start */
 };
 
 void		 ui_model_init(struct ui_model *m);

@@ -49,6 +49,7 @@
 #include "report.h"
 #include "store.h"
 #include "ui-conn.h"
+#include "ui-filter.h"
 #include "ui-pager.h"
 #include "xmalloc.h"
 
@@ -597,8 +598,8 @@ save_transcript(struct save *s, const struct ui_save_conn *sc,
 	t.nl = true;
 	if ((t.fd = save_create(s, &nm, from, &used, name, sizeof name)) == -1)
 		return (-1);
-	ui_conn_endpoint(r, 0, ep[0], sizeof ep[0]);
-	ui_conn_endpoint(r, 1, ep[1], sizeof ep[1]);
+	ui_filter_endpoint(r, 0, ep[0], sizeof ep[0]);
+	ui_filter_endpoint(r, 1, ep[1], sizeof ep[1]);
 	s->buflen = 0;
 	for (i = 0; i < doc->nruns && !t.failed; i++) {
 		const struct ui_run *run = &doc->runs[i];
