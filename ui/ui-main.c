@@ -781,6 +781,10 @@ static const char *const help_more[] = {
 	    "addresses and service",
 	"Marks in the St column: ! holes or lost bytes, ~ retransmissions",
 	"Mouse: click selects, double-click opens, the wheel scrolls",
+	"Prompts (filter, search, jump, save): Left/Right, Home/End or "
+	    "^A/^E, ^U and ^W erase, Enter accepts, Esc cancels",
+	"Save dialog: ^T adds a transcript per connection, ^P a pcap of "
+	    "their packets",
 	NULL
 };
 
