@@ -32,30 +32,12 @@
 
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
-repo=$(cd "$here/.." && pwd)
+prog=ui-load
+# shellcheck source=ui-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ui-lib.sh"
 shared=${FLOWSCOPE_SHARED:-$repo/../shared}
-if [ -n "${FLOWSCOPE-}" ]; then
-	bin=$FLOWSCOPE
-elif [ -x ./flowscope ]; then
-	bin=$PWD/flowscope
-else
-	bin=/tmp/bld/flowscope
-fi
-BENCH_DIR=${BENCH_DIR:-/tmp/flowscope-ui-bench}
 RUNS=${RUNS:-1}
 EVERY=${EVERY:-0.2}
-
-die() { echo "ui-load: $*" >&2; exit 1; }
-[ -x "$bin" ] || die "no flowscope binary at $bin (set FLOWSCOPE)"
-for t in tmux python3; do
-	command -v $t >/dev/null || die "needs $t"
-done
-mkdir -p "$BENCH_DIR" || die "cannot make $BENCH_DIR"
-BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
-case $BENCH_DIR/ in
-"$repo"/*) die "BENCH_DIR is inside the repository: use /tmp" ;;
-esac
 cap=${1:-${CAP:-$BENCH_DIR/huge.pcap}}
 
 if [ ! -s "$cap" ]; then

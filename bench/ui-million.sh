@@ -30,28 +30,10 @@
 
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 1
-repo=$(cd "$here/.." && pwd)
-if [ -n "${FLOWSCOPE-}" ]; then
-	bin=$FLOWSCOPE
-elif [ -x ./flowscope ]; then
-	bin=$PWD/flowscope
-else
-	bin=/tmp/bld/flowscope
-fi
-BENCH_DIR=${BENCH_DIR:-/tmp/flowscope-ui-bench}
+prog=ui-million
+# shellcheck source=ui-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ui-lib.sh"
 n=${NCONNS:-1000000}
-
-die() { echo "ui-million: $*" >&2; exit 1; }
-[ -x "$bin" ] || die "no flowscope binary at $bin (set FLOWSCOPE)"
-for t in tmux python3; do
-	command -v $t >/dev/null || die "needs $t"
-done
-mkdir -p "$BENCH_DIR" || die "cannot make $BENCH_DIR"
-BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
-case $BENCH_DIR/ in
-"$repo"/*) die "BENCH_DIR is inside the repository: use /tmp" ;;
-esac
 
 big=$BENCH_DIR/conns-$n.pcap
 base=$BENCH_DIR/conns-10.pcap
