@@ -334,18 +334,25 @@ raw_read(void *arg, uint64_t off, uint8_t *buf, size_t len)
 	return (n);
 }
 
-/* The send time of raw offset off of pdir, from the raw runs. */
+/*
+ * The send time of raw offset off of pdir, from the raw runs.  Messages
+ * come in offset order, so a cursor per direction (*at, *ts) resumes where
+ * the last call stopped: one pass over the runs for the whole view.
+ */
 static uint64_t
-raw_time(const struct ui_conn *c, int pdir, uint64_t off)
+raw_time(const struct ui_conn *c, int pdir, uint64_t off, size_t *at,
+    uint64_t *ts)
 {
-	uint64_t ts = 0;
-	size_t i;
+	for (; *at < c->nruns; (*at)++) {
+		const struct ui_run *r = &c->runs[*at];
 
-	for (i = 0; i < c->nruns; i++) {
-		if (c->runs[i].dir == pdir && c->runs[i].off <= off)
-			ts = c->runs[i].ts_ns;
+		if (r->dir != pdir)
+			continue;
+		if (r->off > off)
+			break;
+		*ts = r->ts_ns;
 	}
-	return (ts);
+	return (*ts);
 }
 
 /*
@@ -392,7 +399,8 @@ http_build(struct ui_conn *c, char *err, size_t errlen)
 	size_t nmsgs[2] = { 0, 0 }, nmeth = 0, i[2] = { 0, 0 };
 	const char **meth = NULL;
 	struct raw_reader rr;
-	uint64_t covered[2] = { 0, 0 }, lead[2] = { 0, 0 };
+	uint64_t covered[2] = { 0, 0 }, lead[2] = { 0, 0 }, tts[2] = { 0, 0 };
+	size_t tat[2] = { 0, 0 };
 	int pdir, rv = -1;
 
 	if (c->env.spool == NULL) {
@@ -440,7 +448,7 @@ http_build(struct ui_conn *c, char *err, size_t errlen)
 			h->runs[h->nruns].off = m->out_off;
 			h->runs[h->nruns].len = m->out_len;
 			h->runs[h->nruns].ts_ns = raw_time(c, pdir, m->raw_off +
-			    lead[pdir]);
+			    lead[pdir], &tat[pdir], &tts[pdir]);
 			covered[pdir] = m->out_off + m->out_len;
 			h->nruns++;
 		}
